@@ -1,0 +1,138 @@
+"""The loaders' front door: a file's bytes -> `Parsed` (validated frames plus every problem)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from loaders.grid import Sheet, Workbook, read_workbook
+from loaders.headers import find_header
+from loaders.kpi import parse_kpis
+from loaders.model import Catalogue, KpiData, Parsed, PlanData
+from loaders.plan import parse_plan
+from loaders.problems import Problems
+
+
+def read_path(path: str | Path, **options: object) -> Parsed:
+    path = Path(path)
+    return read_bytes(path.read_bytes(), path.name, **options)  # type: ignore[arg-type]
+
+
+def read_bytes(
+    data: bytes,
+    file_name: str,
+    *,
+    rag_months: dict[str, date] | None = None,
+    catalogue: Catalogue | None = None,
+    default_la: str = "",
+) -> Parsed:
+    """Read and check one file; raises RefusedFile/UnreadableFile for files not safe or not readable.
+
+    `rag_months` gives months for RAG columns headed Initial/Previous/Current; `catalogue` holds the
+    KPIs already known so a file may name them; `default_la` is the council for rows without one.
+    """
+    workbook = read_workbook(data, file_name)
+    problems = Problems(file_name)
+    parsed = Parsed(file_name, hashlib.sha256(data).hexdigest(), problems)
+    plans: list[PlanData] = []
+    kpis: list[KpiData] = []
+    catalogue = catalogue or Catalogue()
+    for sheet in workbook.sheets:
+        header = find_header(sheet.frame)
+        if header is None:
+            parsed.sheets_skipped.append(sheet.name)
+            continue
+        parsed.sheets_used.append((sheet.name, header.shape))
+        if header.shape == "plan":
+            plans.append(
+                parse_plan(
+                    sheet,
+                    header,
+                    problems,
+                    rag_months or {},
+                    _fill_lookup(workbook, sheet),
+                )
+            )
+        else:
+            data_part = parse_kpis(sheet, header, problems, catalogue, default_la)
+            kpis.append(data_part)
+            catalogue = _extend(catalogue, data_part)
+    if not parsed.sheets_used:
+        names = ", ".join(f"'{s.name}'" for s in workbook.sheets) or "none"
+        problems.error(
+            "file.no_table",
+            "no plan tracker or KPI table found. A plan needs columns for the action (or ref) and RAG; "
+            "KPI data needs KPI, Month and Value columns, or KPI and one column per month "
+            f"(sheets looked at: {names})",
+            expected="a heading row within the first 30 rows",
+        )
+    parsed.plan = _concat_plans(plans) if plans else None
+    parsed.kpi = _concat_kpis(kpis) if kpis else None
+    return parsed
+
+
+def _extend(catalogue: Catalogue, part: KpiData) -> Catalogue:
+    merged = dict(catalogue.kpis)
+    for row in part.kpis.to_dict("records"):
+        merged.setdefault(str(row["kpi_code"]), row)
+    return Catalogue(merged)
+
+
+def _concat_plans(plans: list[PlanData]) -> PlanData:
+    labels: dict[date, str] = {}
+    for plan in plans:
+        labels.update(plan.period_labels)
+    return PlanData(
+        priorities=pd.concat([p.priorities for p in plans]).drop_duplicates(
+            "priority", keep="last"
+        ),
+        actions=pd.concat([p.actions for p in plans], ignore_index=True),
+        ratings=pd.concat([p.ratings for p in plans], ignore_index=True),
+        period_labels=labels,
+    )
+
+
+def _concat_kpis(parts: list[KpiData]) -> KpiData:
+    return KpiData(
+        kpis=pd.concat([p.kpis for p in parts]).drop_duplicates(
+            "kpi_code", keep="first"
+        ),
+        observations=pd.concat([p.observations for p in parts], ignore_index=True),
+    )
+
+
+def _fill_lookup(workbook: Workbook, sheet: Sheet):  # type: ignore[no-untyped-def]
+    """Fill colours of blank RAG cells, read with openpyxl only when a plan sheet has such cells."""
+    if workbook.kind != "xlsx":
+        return None
+
+    def lookup(cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        book = openpyxl.load_workbook(
+            io.BytesIO(workbook.raw), read_only=True, data_only=True
+        )
+        try:
+            ws = book[sheet.name]
+            rows = {r for r, _ in cells}
+            found: dict[tuple[int, int], str] = {}
+            for row in ws.iter_rows(min_row=min(rows), max_row=max(rows)):
+                for cell in row:
+                    key = (getattr(cell, "row", 0), getattr(cell, "column", 0) - 1)
+                    if key in cells:
+                        colour = cell.fill.fgColor if cell.fill is not None else None
+                        if (
+                            cell.fill is not None
+                            and cell.fill.fill_type == "solid"
+                            and colour is not None
+                        ):
+                            if colour.type == "rgb" and isinstance(colour.rgb, str):
+                                found[key] = colour.rgb
+            return found
+        finally:
+            book.close()
+
+    return lookup

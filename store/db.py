@@ -1,0 +1,49 @@
+"""Opening the DuckDB file and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_VERSION = 1
+_SCHEMA = Path(__file__).with_name("schema.sql")
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_db_path() -> Path:
+    """`DASHBOARD_DB` if set, else data/dashboard.duckdb in the checkout."""
+    return Path(os.environ.get("DASHBOARD_DB") or _ROOT / "data" / "dashboard.duckdb")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database and apply the schema; idempotent."""
+    path = Path(path)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path))
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("BEGIN")
+    try:
+        conn.execute(_SCHEMA.read_text())
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
+            conn.execute(
+                "INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, now_utc()]
+            )
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def now_utc() -> datetime:
+    """UTC wall time without tzinfo, as stored in TIMESTAMP columns."""
+    return datetime.now(UTC).replace(tzinfo=None)

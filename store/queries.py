@@ -1,0 +1,72 @@
+"""Read queries: one small function per question, parameters bound with `?`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from loaders.model import Catalogue
+
+
+def _df(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> pd.DataFrame:
+    cur = conn.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def catalogue(conn: duckdb.DuckDBPyConnection) -> Catalogue:
+    """The KPIs the store knows, for loaders to match names and codes against."""
+    frame = _df(
+        conn, "SELECT kpi_code, name, unit, polarity, target, actions, note FROM kpis"
+    )
+    return Catalogue({str(r["kpi_code"]): r for r in frame.to_dict("records")})
+
+
+def setting(conn: duckdb.DuckDBPyConnection, key: str, default: str = "") -> str:
+    frame = _df(conn, "SELECT value FROM settings WHERE key = ?", [key])
+    return str(frame.iloc[0, 0]) if len(frame) else default
+
+
+def reporting_periods(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every month with ratings, oldest first, with its label ('Initial') where it has one."""
+    return _df(conn, "SELECT period, label FROM reporting_periods ORDER BY period")
+
+
+def rag_counts(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
+    """Actions per priority and rating at one period (the report's Table 1 for one column)."""
+    return _df(
+        conn,
+        """SELECT priority, rating, count(*) AS actions FROM rag_history
+           WHERE period = ? AND rating IS NOT NULL GROUP BY ALL ORDER BY priority, rating""",
+        [period],
+    )
+
+
+def headline(conn: duckdb.DuckDBPyConnection, period: date) -> dict[str, int]:
+    """Counts for the sentence 'N actions in the plan excluding completed ones; M Dark Green'."""
+    cur = conn.cursor()
+    try:
+        row = cur.execute(
+            """SELECT count(*) FILTER (WHERE rating IS NOT NULL),
+                      count(*) FILTER (WHERE rating IS DISTINCT FROM 'C'),
+                      count(*) FILTER (WHERE rating = 'DG'),
+                      count(*) FILTER (WHERE rating = 'C'),
+                      count(*) FILTER (WHERE rating IS NULL)
+               FROM rag_history WHERE period = ?""",
+            [period],
+        ).fetchone()
+    finally:
+        cur.close()
+    assert row is not None
+    keys = ("rated", "open", "dark_green", "completed", "not_rated")
+    return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+def submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _df(conn, "SELECT * FROM submissions ORDER BY submission_id DESC")

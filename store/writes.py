@@ -1,0 +1,348 @@
+"""Versioned, all-or-nothing writes. Nothing here updates or deletes a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+from loaders.model import Parsed
+from store.db import now_utc
+
+Status = Literal["stored", "duplicate", "unchanged", "rejected"]
+
+_ACTION_FIELDS = (
+    "priority",
+    "ofsted_ref",
+    "description",
+    "success_measures",
+    "lead",
+    "timescale_text",
+    "note",
+)
+_KPI_FIELDS = ("name", "unit", "polarity", "target", "actions", "note")
+
+
+@dataclass
+class Changes:
+    """What a file would change, per kind of row: new / changed / unchanged counts and the rows."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ratings: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def any(self) -> bool:
+        return any(c.get("new", 0) + c.get("changed", 0) for c in self.counts.values())
+
+
+@dataclass
+class Outcome:
+    status: Status
+    message: str
+    submission_id: int | None = None
+    changes: Changes | None = None
+
+
+def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
+    """The parsed data as frames with SQL-friendly types, registered under fixed names."""
+    frames: dict[str, pd.DataFrame] = {}
+    if parsed.plan is not None:
+        actions = parsed.plan.actions.copy()
+        actions["timescale_month"] = pd.to_datetime(actions["timescale_month"])
+        ratings = parsed.plan.ratings.copy()
+        ratings["period"] = pd.to_datetime(ratings["period"])
+        ratings["rating"] = (
+            ratings["rating"].astype("object").where(ratings["rating"].notna(), None)
+        )
+        frames["in_priorities"] = parsed.plan.priorities
+        frames["in_actions"] = actions
+        frames["in_ratings"] = ratings
+        frames["in_labels"] = pd.DataFrame(
+            {
+                "period": pd.to_datetime(list(parsed.plan.period_labels)),
+                "label": list(parsed.plan.period_labels.values()),
+            }
+        )
+    if parsed.kpi is not None:
+        observations = parsed.kpi.observations.copy()
+        observations["period"] = pd.to_datetime(observations["period"])
+        observations["value"] = observations["value"].astype("float64")
+        observations["target"] = pd.to_numeric(
+            observations["target"], errors="coerce"
+        ).astype("float64")
+        kpis = parsed.kpi.kpis.copy()
+        kpis["target"] = pd.to_numeric(kpis["target"], errors="coerce").astype(
+            "float64"
+        )
+        frames["in_kpis"] = kpis
+        frames["in_observations"] = observations
+    return frames
+
+
+def _register(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+    for name, frame in frames.items():
+        cur.register(name, frame)
+
+
+def _count(cur: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
+    row = cur.execute(sql).fetchone()
+    assert row is not None
+    return {
+        "new": int(row[0] or 0),
+        "changed": int(row[1] or 0),
+        "unchanged": int(row[2] or 0),
+    }
+
+
+def _diff_sql(
+    incoming: str, current: str, keys: tuple[str, ...], fields: tuple[str, ...]
+) -> str:
+    on = " AND ".join(f"n.{k} = c.{k}" for k in keys)
+    differs = " OR ".join(f"n.{f} IS DISTINCT FROM c.{f}" for f in fields)
+    first = keys[0]
+    return f"""
+        SELECT count(*) FILTER (WHERE c.{first} IS NULL),
+               count(*) FILTER (WHERE c.{first} IS NOT NULL AND ({differs})),
+               count(*) FILTER (WHERE c.{first} IS NOT NULL AND NOT ({differs}))
+        FROM {incoming} n LEFT JOIN {current} c ON {on}"""
+
+
+_MERGED_ACTIONS = """
+    SELECT n.action_ref, n.priority,
+           coalesce(nullif(n.ofsted_ref, ''), c.ofsted_ref) AS ofsted_ref,
+           coalesce(nullif(n.description, ''), c.description) AS description,
+           coalesce(nullif(n.success_measures, ''), c.success_measures) AS success_measures,
+           coalesce(nullif(n.lead, ''), c.lead) AS lead,
+           coalesce(nullif(n.timescale_text, ''), c.timescale_text) AS timescale_text,
+           CASE WHEN nullif(n.timescale_text, '') IS NULL THEN c.timescale_month
+                ELSE CAST(n.timescale_month AS DATE) END AS timescale_month,
+           CASE WHEN nullif(n.timescale_text, '') IS NULL THEN c.timescale_flag
+                ELSE n.timescale_flag END AS timescale_flag,
+           n.itemised, n.is_new,
+           coalesce(nullif(n.note, ''), c.note) AS note, n.sheet, n.excel_row
+    FROM in_actions n LEFT JOIN actions c USING (action_ref)"""
+
+
+def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed) -> Changes:
+    """Compare a checked file with the current data, without storing anything."""
+    cur = conn.cursor()
+    try:
+        frames = _frames(parsed)
+        _register(cur, frames)
+        return _changes(cur, frames)
+    finally:
+        cur.close()
+
+
+def _changes(
+    cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]
+) -> Changes:
+    result = Changes()
+    if "in_actions" in frames:
+        result.counts["actions"] = _count(
+            cur,
+            _diff_sql(
+                f"({_MERGED_ACTIONS})", "actions", ("action_ref",), _ACTION_FIELDS
+            ),
+        )
+        result.counts["ratings"] = _count(
+            cur,
+            _diff_sql(
+                "(SELECT action_ref, CAST(period AS DATE) AS period, rating FROM in_ratings)",
+                "_current_rating",
+                ("action_ref", "period"),
+                ("rating",),
+            ),
+        )
+        result.counts["priorities"] = _count(
+            cur,
+            _diff_sql(
+                "(SELECT n.priority, coalesce(nullif(n.title, ''), c.title) AS title,"
+                " coalesce(nullif(n.outcome, ''), c.outcome) AS outcome"
+                " FROM in_priorities n LEFT JOIN priorities c USING (priority))",
+                "priorities",
+                ("priority",),
+                ("title", "outcome"),
+            ),
+        )
+        result.ratings = cur.execute(
+            """SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
+                      n.rating AS new_rating,
+                      CASE WHEN c.action_ref IS NULL THEN 'new'
+                           WHEN c.rating IS DISTINCT FROM n.rating THEN 'changed' ELSE 'unchanged' END AS change
+               FROM in_ratings n LEFT JOIN _current_rating c
+                 ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
+               ORDER BY n.excel_row, period"""
+        ).df()
+    if "in_observations" in frames:
+        result.counts["kpis"] = _count(
+            cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS)
+        )
+        observation_diff = """
+            FROM (SELECT kpi_code, la_code, CAST(period AS DATE) AS period, value, missing_mark, target,
+                         excel_row FROM in_observations) n
+            LEFT JOIN _current_observation c USING (kpi_code, la_code, period)"""
+        result.counts["observations"] = _count(
+            cur,
+            f"""SELECT count(*) FILTER (WHERE c.kpi_code IS NULL),
+                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}),
+                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS})
+                {observation_diff}""",
+        )
+        result.observations = cur.execute(
+            f"""SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
+                       CASE WHEN c.kpi_code IS NULL THEN 'new' WHEN {_OBS_DIFFERS} THEN 'changed'
+                            ELSE 'unchanged' END AS change
+                {observation_diff}
+                ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period LIMIT 5000"""
+        ).df()
+    return result
+
+
+_OBS_DIFFERS = (
+    "(n.value IS DISTINCT FROM c.value OR coalesce(n.missing_mark, '') IS DISTINCT FROM coalesce(c.missing_mark, '')"
+    " OR n.target IS DISTINCT FROM c.target)"
+)
+
+
+def submit(
+    conn: duckdb.DuckDBPyConnection,
+    parsed: Parsed,
+    raw: bytes,
+    user: str,
+    note: str = "",
+) -> Outcome:
+    """Store a checked file as one new submission, in one transaction, or nothing at all."""
+    if not parsed.ok:
+        return Outcome(
+            "rejected",
+            f"{len(parsed.problems.errors)} problem(s) found; nothing was stored.",
+        )
+    cur = conn.cursor()
+    try:
+        frames = _frames(parsed)
+        _register(cur, frames)
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            outcome = _submit_in_transaction(cur, parsed, frames, raw, user, note)
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT" if outcome.status == "stored" else "ROLLBACK")
+        return outcome
+    finally:
+        cur.close()
+
+
+def _submit_in_transaction(
+    cur: duckdb.DuckDBPyConnection,
+    parsed: Parsed,
+    frames: dict[str, pd.DataFrame],
+    raw: bytes,
+    user: str,
+    note: str,
+) -> Outcome:
+    same = cur.execute(
+        "SELECT submission_id FROM submissions WHERE sha256 = ? AND status = 'active' ORDER BY submission_id LIMIT 1",
+        [parsed.sha256],
+    ).fetchone()
+    if same is not None:
+        return Outcome(
+            "duplicate",
+            f"This file was already loaded as submission {same[0]}; nothing changed.",
+            same[0],
+        )
+    found = _changes(cur, frames)
+    if not found.any:
+        return Outcome(
+            "unchanged",
+            "Every value in this file already matches the store; nothing changed.",
+            None,
+            found,
+        )
+    row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
+    assert row is not None
+    sid = int(row[0])
+    plan, kpi = parsed.plan, parsed.kpi
+    cur.execute(
+        "INSERT INTO submission_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            sid,
+            parsed.kind,
+            parsed.file_name,
+            parsed.sha256,
+            user,
+            now_utc(),
+            0 if plan is None else len(plan.actions),
+            0 if plan is None else len(plan.ratings),
+            0 if kpi is None else len(kpi.kpis),
+            0 if kpi is None else len(kpi.observations),
+            len(parsed.problems.warnings),
+            note,
+        ],
+    )
+    cur.execute(
+        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
+        [sid, now_utc(), user],
+    )
+    cur.execute(
+        "INSERT INTO original_file SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM original_file WHERE sha256 = ?)",
+        [parsed.sha256, parsed.file_name, raw, parsed.sha256],
+    )
+    if plan is not None:
+        cur.execute(
+            f"""INSERT INTO priority_version
+                SELECT {sid}, n.priority, coalesce(nullif(n.title, ''), c.title), coalesce(nullif(n.outcome, ''), c.outcome)
+                FROM in_priorities n LEFT JOIN priorities c USING (priority)"""
+        )
+        cur.execute(
+            f"INSERT INTO action_version SELECT {sid}, * FROM ({_MERGED_ACTIONS})"
+        )
+        cur.execute(
+            f"INSERT INTO rating_entry SELECT {sid}, action_ref, CAST(period AS DATE), rating, raw, excel_row FROM in_ratings"
+        )
+        cur.execute(
+            f"INSERT INTO period_label SELECT {sid}, CAST(period AS DATE), label FROM in_labels"
+        )
+    if kpi is not None:
+        cur.execute(
+            f"INSERT INTO kpi_version SELECT {sid}, kpi_code, name, unit, polarity, target, actions, note FROM in_kpis"
+        )
+        cur.execute(
+            f"""INSERT INTO observation_entry
+                SELECT {sid}, kpi_code, la_code, CAST(period AS DATE), value, missing_mark, target, excel_row
+                FROM in_observations"""
+        )
+    return Outcome("stored", f"Stored as submission {sid}.", sid, found)
+
+
+def submit_settings(
+    conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str
+) -> int:
+    """Settings (the council this plan belongs to) are versioned like everything else."""
+    cur = conn.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
+        assert row is not None
+        sid = int(row[0])
+        cur.execute(
+            "INSERT INTO submission_log VALUES (?, 'settings', 'settings', '', ?, ?, 0, 0, 0, 0, 0, ?)",
+            [sid, user, now_utc(), ", ".join(f"{k}={v}" for k, v in settings.items())],
+        )
+        cur.execute(
+            "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
+            [sid, now_utc(), user],
+        )
+        for key, value in settings.items():
+            cur.execute("INSERT INTO setting_entry VALUES (?, ?, ?)", [sid, key, value])
+        cur.execute("COMMIT")
+        return sid
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
