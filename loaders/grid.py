@@ -39,9 +39,7 @@ class Sheet:
             return pd.Series(False, index=frame_rows)
         col = self.excel_col(frame_col)
         rows = {r for r, c in self.percent_cells if c == col}
-        return pd.Series(
-            [self.row0 + int(i) in rows for i in frame_rows], index=frame_rows
-        )
+        return pd.Series([self.row0 + int(i) in rows for i in frame_rows], index=frame_rows)
 
 
 @dataclass
@@ -81,9 +79,7 @@ def _csv_sheet(inspected: Inspected, file_name: str) -> Sheet:
 def _xlsx_sheets(data: bytes, inspected: Inspected, file_name: str) -> list[Sheet]:
     try:
         reader = fastexcel.read_excel(data)
-    except (
-        Exception
-    ) as exc:  # fastexcel raises its own hierarchy; all mean "cannot read"
+    except Exception as exc:  # noqa: BLE001 - fastexcel raises its own types; all mean "cannot read"
         raise UnreadableFile(
             f"the workbook could not be read ({type(exc).__name__}). Open and re-save it in Excel.",
             "Unreadable workbook",
@@ -94,7 +90,7 @@ def _xlsx_sheets(data: bytes, inspected: Inspected, file_name: str) -> list[Shee
     for name in reader.sheet_names:
         try:
             batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - as above
             if "empty" in str(exc).lower() or "no data" in str(exc).lower():
                 continue
             raise UnreadableFile(

@@ -57,10 +57,7 @@ def inspect_bytes(data: bytes, file_name: str) -> Inspected:
     if not data:
         raise UnreadableFile("the file is empty.", "Empty file", file_name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        if (
-            "EncryptedPackage".encode("utf-16-le") in data[:1_000_000]
-            or b"EncryptedPackage" in data
-        ):
+        if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000] or b"EncryptedPackage" in data:
             raise RefusedFile(
                 "the workbook is password-protected. Remove the password in Excel and upload it again.",
                 "Encrypted file",
@@ -71,16 +68,14 @@ def inspect_bytes(data: bytes, file_name: str) -> Inspected:
             "Unsupported format",
             file_name,
         )
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return Inspected("xlsx", _inspect_xlsx(data, file_name))
     return Inspected("csv", text=_decode_text(data, file_name))
 
 
 def _decode_text(data: bytes, file_name: str) -> str:
     head = data[:4096].lstrip()
-    if b"\x00" in data[:65536] or data.startswith(
-        (b"%PDF", b"\x89PNG", b"\xff\xd8", b"GIF8", b"\x7fELF", b"MZ")
-    ):
+    if b"\x00" in data[:65536] or data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8", b"GIF8", b"\x7fELF", b"MZ")):
         raise RefusedFile(
             "this is not a spreadsheet. Upload an .xlsx workbook or a CSV file.",
             "Not a spreadsheet",
@@ -133,10 +128,7 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
             file_name,
         )
     content_types = _read_capped(archive, infos.get("[Content_Types].xml"), file_name)
-    if (
-        any(n.lower().endswith("vbaproject.bin") for n in infos)
-        or b"macroEnabled" in content_types
-    ):
+    if any(n.lower().endswith("vbaproject.bin") for n in infos) or b"macroEnabled" in content_types:
         raise RefusedFile(
             "the workbook contains macros. Save it as a plain .xlsx workbook (no macros) and upload that.",
             "Macro file refused",
@@ -146,9 +138,7 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
     for info in infos.values():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_ENTRY_BYTES or (
-            info.file_size > 10 * 1024**2 and ratio > MAX_RATIO
-        ):
+        if info.file_size > MAX_ENTRY_BYTES or (info.file_size > 10 * 1024**2 and ratio > MAX_RATIO):
             raise RefusedFile(
                 f"part '{info.filename}' would expand to {info.file_size / 1024**2:,.0f} MB "
                 f"({ratio:,.0f} times its packed size). This looks like a zip bomb or a sheet far larger "
@@ -162,9 +152,7 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
             "File too large when unpacked",
             file_name,
         )
-    percent_styles = _percent_styles(
-        _read_capped(archive, infos.get("xl/styles.xml"), file_name)
-    )
+    percent_styles = _percent_styles(_read_capped(archive, infos.get("xl/styles.xml"), file_name))
     return tuple(
         _inspect_sheet(
             name,
@@ -176,9 +164,7 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
     )
 
 
-def _read_capped(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_name: str
-) -> bytes:
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_name: str) -> bytes:
     """Inflate one part, stopping the moment it exceeds what its header declared (or the cap)."""
     if info is None:
         return b""
@@ -208,9 +194,7 @@ def _read_capped(
 def _parse_xml(data: bytes, part: str, file_name: str) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(data)
-    except (
-        Exception
-    ) as exc:  # defusedxml raises several types for entity and DTD attacks
+    except Exception as exc:  # noqa: BLE001 - defusedxml raises several types for entity/DTD attacks
         raise RefusedFile(
             f"part '{part}' of the workbook is not valid or safe XML ({type(exc).__name__}).",
             "Unsafe or damaged workbook",
@@ -222,9 +206,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_paths(
-    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], file_name: str
-) -> list[tuple[str, str]]:
+def _sheet_paths(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], file_name: str) -> list[tuple[str, str]]:
     workbook = _parse_xml(
         _read_capped(archive, infos["xl/workbook.xml"], file_name),
         "workbook.xml",
@@ -240,9 +222,7 @@ def _sheet_paths(
     sheets = []
     for element in workbook.iter():
         if _local(element.tag) == "sheet":
-            rel_id = next(
-                (v for k, v in element.attrib.items() if _local(k) == "id"), ""
-            )
+            rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
             path = targets.get(rel_id, "")
             if path in infos:
                 sheets.append((element.get("name", ""), path))
@@ -281,20 +261,17 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _inspect_sheet(
-    name: str, xml: bytes, percent_styles: frozenset[int], file_name: str
-) -> SheetXml:
-    if m := _DIMENSION.search(xml, 0, 4096):
-        if m[3] and m[4]:
-            rows = int(m[4]) - int(m[2] or 1) + 1
-            cols = _col_index(m[3]) - _col_index(m[1] or b"A") + 1
-            if rows > MAX_ROWS or cols > MAX_COLUMNS:
-                raise RefusedFile(
-                    f"sheet '{name}' declares {rows:,} rows by {cols:,} columns; the limits are "
-                    f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns.",
-                    "Sheet too large",
-                    file_name,
-                )
+def _inspect_sheet(name: str, xml: bytes, percent_styles: frozenset[int], file_name: str) -> SheetXml:
+    if (m := _DIMENSION.search(xml, 0, 4096)) and m[3] and m[4]:
+        rows = int(m[4]) - int(m[2] or 1) + 1
+        cols = _col_index(m[3]) - _col_index(m[1] or b"A") + 1
+        if rows > MAX_ROWS or cols > MAX_COLUMNS:
+            raise RefusedFile(
+                f"sheet '{name}' declares {rows:,} rows by {cols:,} columns; the limits are "
+                f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns.",
+                "Sheet too large",
+                file_name,
+            )
     tail = xml.rfind(b"<row ")
     if tail >= 0 and (last := _LAST_ROW.match(xml, tail)) and int(last[1]) > MAX_ROWS:
         raise RefusedFile(
@@ -314,9 +291,7 @@ def _inspect_sheet(
     return SheetXml(name, origin_row, origin_col, _percent_cells(xml, percent_styles))
 
 
-def _percent_cells(
-    xml: bytes, percent_styles: frozenset[int]
-) -> frozenset[tuple[int, int]]:
+def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> frozenset[tuple[int, int]]:
     """(Excel row, 0-based column) of every cell shown as a percentage."""
     if not percent_styles:
         return frozenset()

@@ -82,11 +82,7 @@ def _rag_column(index: int, heading: str) -> RagColumn | None:
     if month is not None:
         return RagColumn(index, heading, month, month.strftime("%b %Y"))
     rest = [w for w in words if w not in {"rag", "rating", "status"}]
-    if (
-        "rag" in words
-        or "rating" in words
-        or (len(words) == 1 and words[0] in _RAG_LABELS)
-    ):
+    if "rag" in words or "rating" in words or (len(words) == 1 and words[0] in _RAG_LABELS):
         label = " ".join(rest) if rest else "rag"
         if label in _RAG_LABELS or label == "rag":
             return RagColumn(index, heading, None, label.capitalize())
@@ -119,20 +115,14 @@ def _classify(cells: dict[int, str]) -> list[Header]:
             long.roles[role] = index
             wide.roles[role] = index
     described = {"measures", "lead", "timescale", "ofsted"} & plan.roles.keys()
-    labelled = any(
-        not r.heading[:1].isdigit() and parse_month(r.heading) is None for r in plan.rag
-    ) or any("rag" in heading_key(r.heading).split() for r in plan.rag)
+    labelled = any(not r.heading[:1].isdigit() and parse_month(r.heading) is None for r in plan.rag) or any(
+        "rag" in heading_key(r.heading).split() for r in plan.rag
+    )
     if ({"action", "ref"} & plan.roles.keys()) and plan.rag and (described or labelled):
         found.append(plan)
-    if {"month", "value"} <= long.roles.keys() and (
-        {"kpi", "code"} & long.roles.keys()
-    ):
+    if {"month", "value"} <= long.roles.keys() and ({"kpi", "code"} & long.roles.keys()):
         found.append(long)
-    if (
-        wide.months
-        and ({"kpi", "code"} & wide.roles.keys())
-        and "value" not in wide.roles
-    ):
+    if wide.months and ({"kpi", "code"} & wide.roles.keys()) and "value" not in wide.roles:
         found.append(wide)
     return found
 
@@ -143,7 +133,7 @@ def find_header(frame: pd.DataFrame) -> Header | None:
     best_score = 0
     for row in range(min(HEADER_SEARCH_ROWS, len(frame))):
         values = frame.iloc[row]
-        cells = {int(i): clean_text(v) for i, v in values.items() if clean_text(v)}
+        cells = {i: clean_text(v) for i, v in enumerate(values.tolist()) if clean_text(v)}
         if len(cells) < 2:
             continue
         for header in _classify(cells):
@@ -160,9 +150,5 @@ def find_header(frame: pd.DataFrame) -> Header | None:
 
 def is_repeat_of(header: Header, values: pd.Series) -> bool:
     """True for a heading row repeated further down (page breaks in exported reports)."""
-    same = sum(
-        1
-        for i, h in header.headings.items()
-        if heading_key(values.get(i)) == heading_key(h)
-    )
+    same = sum(1 for i, h in header.headings.items() if heading_key(values.get(i)) == heading_key(h))
     return same >= max(2, len(header.headings) // 2)

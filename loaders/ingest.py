@@ -14,7 +14,7 @@ from loaders.grid import Sheet, Workbook, read_workbook
 from loaders.headers import find_header
 from loaders.kpi import parse_kpis
 from loaders.model import Catalogue, KpiData, Parsed, PlanData
-from loaders.plan import parse_plan
+from loaders.plan import FillLookup, parse_plan
 from loaders.problems import Problems
 
 
@@ -88,9 +88,7 @@ def _concat_plans(plans: list[PlanData]) -> PlanData:
     for plan in plans:
         labels.update(plan.period_labels)
     return PlanData(
-        priorities=pd.concat([p.priorities for p in plans]).drop_duplicates(
-            "priority", keep="last"
-        ),
+        priorities=pd.concat([p.priorities for p in plans]).drop_duplicates("priority", keep="last"),
         actions=pd.concat([p.actions for p in plans], ignore_index=True),
         ratings=pd.concat([p.ratings for p in plans], ignore_index=True),
         period_labels=labels,
@@ -99,38 +97,30 @@ def _concat_plans(plans: list[PlanData]) -> PlanData:
 
 def _concat_kpis(parts: list[KpiData]) -> KpiData:
     return KpiData(
-        kpis=pd.concat([p.kpis for p in parts]).drop_duplicates(
-            "kpi_code", keep="first"
-        ),
+        kpis=pd.concat([p.kpis for p in parts]).drop_duplicates("kpi_code", keep="first"),
         observations=pd.concat([p.observations for p in parts], ignore_index=True),
     )
 
 
-def _fill_lookup(workbook: Workbook, sheet: Sheet):  # type: ignore[no-untyped-def]
+def _fill_lookup(workbook: Workbook, sheet: Sheet) -> FillLookup | None:
     """Fill colours of blank RAG cells, read with openpyxl only when a plan sheet has such cells."""
     if workbook.kind != "xlsx":
         return None
 
     def lookup(cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
-        book = openpyxl.load_workbook(
-            io.BytesIO(workbook.raw), read_only=True, data_only=True
-        )
+        book = openpyxl.load_workbook(io.BytesIO(workbook.raw), read_only=True, data_only=True)
         try:
-            ws = book[sheet.name]
             rows = {r for r, _ in cells}
             found: dict[tuple[int, int], str] = {}
-            for row in ws.iter_rows(min_row=min(rows), max_row=max(rows)):
+            for row in book[sheet.name].iter_rows(min_row=min(rows), max_row=max(rows)):
                 for cell in row:
                     key = (getattr(cell, "row", 0), getattr(cell, "column", 0) - 1)
-                    if key in cells:
-                        colour = cell.fill.fgColor if cell.fill is not None else None
-                        if (
-                            cell.fill is not None
-                            and cell.fill.fill_type == "solid"
-                            and colour is not None
-                        ):
-                            if colour.type == "rgb" and isinstance(colour.rgb, str):
-                                found[key] = colour.rgb
+                    fill = getattr(cell, "fill", None)
+                    if key not in cells or fill is None or fill.fill_type != "solid":
+                        continue
+                    colour = fill.fgColor
+                    if colour is not None and colour.type == "rgb" and isinstance(colour.rgb, str):
+                        found[key] = colour.rgb
             return found
         finally:
             book.close()

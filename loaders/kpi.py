@@ -6,7 +6,9 @@ positions, then checked column-wise: per-row Python runs only for the rows that 
 
 from __future__ import annotations
 
+import math
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -99,26 +101,28 @@ def parse_kpis(
     where = {"sheet": sheet.name}
 
     def locate(frame_row: int, col: int) -> dict[str, object]:
-        return {**where, "row": sheet.excel_row(frame_row), "column": headings.get(col, ""),
-                "col_index": sheet.excel_col(col)}  # fmt: skip
+        return {
+            **where,
+            "row": sheet.excel_row(frame_row),
+            "column": headings.get(col, ""),
+            "col_index": sheet.excel_col(col),
+        }
 
     has_label = (long["code"] != "") | (long["kpi"] != "")
     has_value = long["value"].notna() & (long["value"].astype("str").str.strip() != "")
-    for frame_row, col in long.loc[
-        has_value & ~has_label, ["frame_row", "value_col"]
-    ].itertuples(index=False):
-        problems.error("kpi.no_name", "a value with no KPI name or code on its row", **locate(frame_row, col),
-                       found="", expected="the KPI's name or code")  # fmt: skip
+    for frame_row, col in long.loc[has_value & ~has_label, ["frame_row", "value_col"]].itertuples(index=False):
+        problems.error(
+            "kpi.no_name",
+            "a value with no KPI name or code on its row",
+            **locate(frame_row, col),
+            found="",
+            expected="the KPI's name or code",
+        )
     long = long[has_label].copy()
     kpis = _kpi_definitions(sheet, header, long, problems, catalogue)
-    long["kpi_code"] = [
-        kpis.resolve(code, name)
-        for code, name in zip(long["code"], long["kpi"], strict=True)
-    ]
+    long["kpi_code"] = [kpis.resolve(code, name) for code, name in zip(long["code"], long["kpi"], strict=True)]
 
-    values = long[
-        long["value"].notna() & (long["value"].astype("str").str.strip() != "")
-    ].copy()
+    values = long[long["value"].notna() & (long["value"].astype("str").str.strip() != "")].copy()
     months = {text: parse_month(text) for text in values["month"].unique()}
     values["period"] = values["month"].map(months)
     for frame_row, col, text, from_heading in values.loc[
@@ -126,65 +130,65 @@ def parse_kpis(
         ["frame_row", "value_col", "month", "month_from_heading"],
     ].itertuples(index=False):
         col_index = col if from_heading else header.roles["month"]
-        problems.error("kpi.bad_month", "the month cannot be read", **locate(frame_row, col_index),
-                       found=text, expected=MONTH_EXPECTED)  # fmt: skip
+        problems.error(
+            "kpi.bad_month",
+            "the month cannot be read",
+            **locate(frame_row, col_index),
+            found=text,
+            expected=MONTH_EXPECTED,
+        )
     parsed = parse_numbers(values["value"])
-    for frame_row, col, text in values.loc[
-        parsed["bad"], ["frame_row", "value_col", "value"]
-    ].itertuples(index=False):
-        problems.error("kpi.not_a_number", "text where a number belongs", **locate(frame_row, col),
-                       found=text, expected=NUMBER_EXPECTED)  # fmt: skip
+    for frame_row, col, text in values.loc[parsed["bad"], ["frame_row", "value_col", "value"]].itertuples(index=False):
+        problems.error(
+            "kpi.not_a_number",
+            "text where a number belongs",
+            **locate(frame_row, col),
+            found=text,
+            expected=NUMBER_EXPECTED,
+        )
     percent_styled = np.zeros(len(values), dtype=bool)
     if sheet.percent_cells:
         for col in values["value_col"].unique():
             mask = (values["value_col"] == col).to_numpy()
             rows = pd.Index(values.loc[mask, "frame_row"])
             percent_styled[mask] = sheet.percent_mask(int(col), rows).to_numpy()
-    values["value_num"] = np.where(
-        percent_styled, parsed["value"] * 100, parsed["value"]
-    ).round(10)
+    values["value_num"] = np.where(percent_styled, parsed["value"] * 100, parsed["value"]).round(10)
     values["missing_mark"] = parsed["mark"]
     values["unit"] = values["kpi_code"].map(lambda c: kpis.units.get(c, "Number"))
-    is_percent = (
-        (values["unit"] == "%") | parsed["percent_sign"].to_numpy() | percent_styled
-    )
-    out_of_range = is_percent & (
-        (values["value_num"] < 0) | (values["value_num"] > 100)
-    )
+    is_percent = (values["unit"] == "%") | parsed["percent_sign"].to_numpy() | percent_styled
+    out_of_range = is_percent & ((values["value_num"] < 0) | (values["value_num"] > 100))
     for frame_row, col, text, number in values.loc[
         out_of_range, ["frame_row", "value_col", "value", "value_num"]
     ].itertuples(index=False):
-        problems.error("kpi.percent_out_of_range", f"a percentage of {number:g} is outside 0 to 100",
-                       **locate(frame_row, col), found=text, expected="a percentage from 0 to 100")  # fmt: skip
-    for code in values.loc[
-        parsed["percent_sign"].to_numpy() | percent_styled, "kpi_code"
-    ].unique():
+        problems.error(
+            "kpi.percent_out_of_range",
+            f"a percentage of {number:g} is outside 0 to 100",
+            **locate(frame_row, col),
+            found=text,
+            expected="a percentage from 0 to 100",
+        )
+    for code in values.loc[parsed["percent_sign"].to_numpy() | percent_styled, "kpi_code"].unique():
         kpis.mark_percent(code)
 
     values["la_code"] = values["la"].where(values["la"] != "", default_la)
     values["target_num"] = values["kpi_code"].map(lambda c: kpis.targets.get(c))
     if header.shape == "kpi_long" and "target" in header.roles:
         row_targets = parse_numbers(values["target"])
-        for frame_row, text in values.loc[
-            row_targets["bad"], ["frame_row", "target"]
-        ].itertuples(index=False):
-            problems.error("kpi.not_a_number", "text where a target number belongs",
-                           **locate(frame_row, header.roles["target"]), found=text, expected=NUMBER_EXPECTED)  # fmt: skip
+        for frame_row, text in values.loc[row_targets["bad"], ["frame_row", "target"]].itertuples(index=False):
+            problems.error(
+                "kpi.not_a_number",
+                "text where a target number belongs",
+                **locate(frame_row, header.roles["target"]),
+                found=text,
+                expected=NUMBER_EXPECTED,
+            )
         target_col = header.roles["target"]
-        styled = sheet.percent_mask(
-            target_col, pd.Index(values["frame_row"])
-        ).to_numpy()
-        row_target = (
-            row_targets["value"].where(~styled, row_targets["value"] * 100).round(10)
-        )
-        values["target_num"] = row_target.where(
-            row_target.notna(), values["target_num"]
-        )
+        styled = sheet.percent_mask(target_col, pd.Index(values["frame_row"])).to_numpy()
+        row_target = row_targets["value"].where(~styled, row_targets["value"] * 100).round(10)
+        values["target_num"] = row_target.where(row_target.notna(), values["target_num"])
     values = values[values["period"].notna() & ~parsed["bad"]]
     observations = _deduplicate(values, sheet, header, problems)
-    observations = observations.assign(
-        sheet=sheet.name, excel_row=observations["frame_row"] + sheet.row0
-    )
+    observations = observations.assign(sheet=sheet.name, excel_row=observations["frame_row"] + sheet.row0)
     observations = observations.drop(columns=["value", "target"]).rename(
         columns={"value_num": "value", "target_num": "target"}
     )
@@ -194,18 +198,14 @@ def parse_kpis(
     )
 
 
-def _deduplicate(
-    values: pd.DataFrame, sheet: Sheet, header: Header, problems: Problems
-) -> pd.DataFrame:
+def _deduplicate(values: pd.DataFrame, sheet: Sheet, header: Header, problems: Problems) -> pd.DataFrame:
     """The same KPI, council and month twice: an error if the values differ, dropped if equal."""
     keys = ["kpi_code", "la_code", "period"]
     repeated = values.duplicated(keys, keep=False)
     if not repeated.any():
         return values
     clash = values[repeated].copy()
-    clash["value_key"] = (
-        clash["value_num"].astype("str") + "|" + clash["missing_mark"].fillna("")
-    )
+    clash["value_key"] = clash["value_num"].astype("str") + "|" + clash["missing_mark"].fillna("")
     groups = clash.groupby(keys, sort=False, dropna=False)
     clash["first_row"] = groups["frame_row"].transform("first")
     clash["first_key"] = groups["value_key"].transform("first")
@@ -216,9 +216,13 @@ def _deduplicate(
         problems.error(
             "kpi.duplicate",
             f"the same KPI and month already has a different value at row {sheet.excel_row(int(first))}",
-            sheet=sheet.name, row=sheet.excel_row(frame_row), column=header.headings.get(col, ""),
-            col_index=sheet.excel_col(col), found=text, expected="one value per KPI, council and month",
-        )  # fmt: skip
+            sheet=sheet.name,
+            row=sheet.excel_row(frame_row),
+            column=header.headings.get(col, ""),
+            col_index=sheet.excel_col(col),
+            found=text,
+            expected="one value per KPI, council and month",
+        )
     return values.drop_duplicates(keys)
 
 
@@ -232,12 +236,7 @@ class _Definitions:
         self.targets: dict[str, float | None] = {}
         for code, kpi in catalogue.kpis.items():
             self.units[code] = str(kpi.get("unit") or "Number")
-            target = kpi.get("target")
-            self.targets[code] = (
-                float(str(target))
-                if target is not None and not pd.isna(target)
-                else None
-            )
+            self.targets[code] = _as_float(kpi.get("target"))
 
     def resolve(self, code: str, name: str) -> str:
         if code:
@@ -264,7 +263,8 @@ def _kpi_definitions(
     """One definition per KPI mentioned: name, unit, polarity, target (wide sheets), linked actions."""
     kpis = _Definitions(catalogue)
     firsts = long.drop_duplicates(["code", "kpi"])
-    for row in firsts.itertuples(index=False):
+    for record in firsts.to_dict("records"):
+        row = SimpleNamespace(**{str(k): v for k, v in record.items()})
         code = kpis.resolve(str(row.code), str(row.kpi))
         if code in kpis.rows:
             continue
@@ -278,26 +278,40 @@ def _kpi_definitions(
                 polarity = parse_polarity(row.polarity)
             except ValueError as exc:
                 index = header.roles["polarity"]
-                problems.error("kpi.bad_polarity", str(exc), **where, column=header.headings[index],
-                               col_index=sheet.excel_col(index), found=row.polarity, expected=POLARITY_EXPECTED)  # fmt: skip
+                problems.error(
+                    "kpi.bad_polarity",
+                    str(exc),
+                    **where,
+                    column=header.headings[index],
+                    col_index=sheet.excel_col(index),
+                    found=row.polarity,
+                    expected=POLARITY_EXPECTED,
+                )
                 polarity_error = True
         polarity = polarity or _known(known, "polarity")
         if polarity is None and not polarity_error:
-            problems.warning("kpi.no_polarity",
-                             f"KPI '{row.kpi or code}' has no polarity; charts cannot say whether it is on track",
-                             **where, expected=POLARITY_EXPECTED)  # fmt: skip
+            problems.warning(
+                "kpi.no_polarity",
+                f"KPI '{row.kpi or code}' has no polarity; charts cannot say whether it is on track",
+                **where,
+                expected=POLARITY_EXPECTED,
+            )
         target = kpis.targets.get(code)
         if header.shape == "kpi_wide" and row.target:
             try:
                 target = parse_number(row.target)
             except ValueError:
                 index = header.roles["target"]
-                problems.error("kpi.not_a_number", "text where a target number belongs", **where,
-                               column=header.headings[index], col_index=sheet.excel_col(index),
-                               found=row.target, expected=NUMBER_EXPECTED)  # fmt: skip
-        unit = (
-            normalise_unit(row.unit) if row.unit else _known(known, "unit") or "Number"
-        )
+                problems.error(
+                    "kpi.not_a_number",
+                    "text where a target number belongs",
+                    **where,
+                    column=header.headings[index],
+                    col_index=sheet.excel_col(index),
+                    found=row.target,
+                    expected=NUMBER_EXPECTED,
+                )
+        unit = normalise_unit(row.unit) if row.unit else _known(known, "unit") or "Number"
         kpis.units[code] = unit
         kpis.targets[code] = target
         kpis.rows[code] = {
@@ -315,8 +329,10 @@ def _kpi_definitions(
 
 def _known(known: dict[str, object], key: str) -> str | None:
     value = known.get(key)
-    return (
-        None
-        if value is None or (isinstance(value, float) and np.isnan(value))
-        else str(value)
-    )
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _as_float(value: object) -> float | None:
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return float(value)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -43,7 +44,7 @@ class KpiData:
 class Catalogue:
     """KPIs already known (from the store), so a file may name a KPI by code or by name."""
 
-    kpis: dict[str, dict[str, object]] = field(default_factory=dict)
+    kpis: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def code_for(self, label: str) -> str | None:
         key = label.strip().lower()
@@ -71,7 +72,5 @@ class Parsed:
 
     @property
     def kind(self) -> str:
-        parts = [
-            k for k, v in (("plan", self.plan), ("kpi", self.kpi)) if v is not None
-        ]
+        parts = [k for k, v in (("plan", self.plan), ("kpi", self.kpi)) if v is not None]
         return "+".join(parts) or "empty"

@@ -53,9 +53,7 @@ def split_ref(text: str) -> tuple[str, str, str] | None:
     if ref.startswith("NEW"):
         ref = "NEW " + re.sub(r"\D", "", ref)
     ofsted = re.sub(r"\s+", " ", m["ofsted"] or "").strip()
-    ofsted = (
-        re.sub(r"(?i)^ofsted", "Ofsted", ofsted).replace("( ", "(").replace(" )", ")")
-    )
+    ofsted = re.sub(r"(?i)^ofsted", "Ofsted", ofsted).replace("( ", "(").replace(" )", ")")
     return ref, ofsted, m["rest"].strip()
 
 
@@ -90,18 +88,14 @@ def parse_plan(
     for frame_row in range(header.row + 1, len(frame)):
         values = frame.iloc[frame_row]
         row = sheet.excel_row(frame_row)
-        filled = {int(i): clean_text(v) for i, v in values.items() if clean_text(v)}
+        filled = {i: clean_text(v) for i, v in enumerate(values.tolist()) if clean_text(v)}
         if not filled or is_repeat_of(header, values):
             continue
         first = filled[min(filled)]
         ref_text = cell(values, "ref")
         action_text = cell(values, "action")
         split = split_ref(ref_text or action_text)
-        if (
-            split is None
-            and (m := _PRIORITY.match(fold_lookalikes(first)))
-            and not set(filled) & rag_indices
-        ):
+        if split is None and (m := _PRIORITY.match(fold_lookalikes(first))) and not set(filled) & rag_indices:
             current_priority = int(m[1])
             entry = priorities.setdefault(
                 current_priority,
@@ -109,11 +103,7 @@ def parse_plan(
             )
             entry["title"] = m[2].strip() or entry["title"]
             continue
-        if (
-            split is None
-            and (m := _OUTCOME.match(first))
-            and len(set(filled.values())) == 1
-        ):
+        if split is None and (m := _OUTCOME.match(first)) and len(set(filled.values())) == 1:
             if current_priority is not None:
                 priorities[current_priority]["outcome"] = m[1].strip()
             continue
@@ -125,12 +115,8 @@ def parse_plan(
                 "this row has data but no action reference",
                 sheet=sheet.name,
                 row=row,
-                column=heading.get(
-                    roles.get("ref", roles.get("action", min(filled))), ""
-                ),
-                col_index=sheet.excel_col(
-                    roles.get("ref", roles.get("action", min(filled)))
-                ),
+                column=heading.get(roles.get("ref", roles.get("action", min(filled))), ""),
+                col_index=sheet.excel_col(roles.get("ref", roles.get("action", min(filled)))),
                 found=ref_text or action_text,
                 expected=REF_EXPECTED,
             )
@@ -150,22 +136,13 @@ def parse_plan(
             continue
         seen[ref] = row
         description = action_text if ref_text else rest
-        if (
-            ref_text
-            and action_text
-            and (inner := split_ref(action_text))
-            and inner[0] == ref
-        ):
+        if ref_text and action_text and (inner := split_ref(action_text)) and inner[0] == ref:
             description = inner[2]
             ofsted = ofsted or inner[1]
-        priority = _row_priority(
-            sheet, header, problems, values, row, ref, current_priority
-        )
+        priority = _row_priority(sheet, header, problems, values, row, ref, current_priority)
         if priority is None:
             continue
-        priorities.setdefault(
-            priority, {"priority": priority, "title": "", "outcome": ""}
-        )
+        priorities.setdefault(priority, {"priority": priority, "title": "", "outcome": ""})
         itemised_text = cell(values, "itemised").lower()
         action = {
             "action_ref": ref,
@@ -197,14 +174,10 @@ def parse_plan(
 
     ratings = _ratings(sheet, header, problems, columns, raw_ratings, fills)
     _timescales(sheet, header, problems, actions, [c.month for c in columns if c.month])
-    labels = {
-        c.month: c.label
-        for c in columns
-        if c.month and c.label.lower() in {"initial", "baseline"}
-    }
+    labels = {c.month: c.label for c in columns if c.month and c.label.lower() in {"initial", "baseline"}}
     return PlanData(
         priorities=pd.DataFrame(
-            sorted(priorities.values(), key=lambda p: int(str(p["priority"]))),
+            [priorities[number] for number in sorted(priorities)],
             columns=PRIORITY_COLUMNS,
         ),
         actions=pd.DataFrame(actions, columns=ACTION_COLUMNS),
@@ -213,18 +186,12 @@ def parse_plan(
     )
 
 
-def _rag_months(
-    sheet: Sheet, header: Header, problems: Problems, rag_months: dict[str, date]
-) -> list[RagColumn]:
+def _rag_months(sheet: Sheet, header: Header, problems: Problems, rag_months: dict[str, date]) -> list[RagColumn]:
     """RAG columns with a month each (from the heading or from the user), in month order."""
     given = {k.strip().lower(): v for k, v in rag_months.items()}
     resolved: list[RagColumn] = []
     for column in header.rag:
-        month = (
-            column.month
-            or given.get(column.label.lower())
-            or given.get(column.heading.strip().lower())
-        )
+        month = column.month or given.get(column.label.lower()) or given.get(column.heading.strip().lower())
         if month is None:
             problems.error(
                 "plan.rag_month_needed",
@@ -357,9 +324,7 @@ def _ratings(
                     continue
                 started = True
             if started:
-                ratings.append(
-                    _rating_row(action, column, rating, raw, sheet.name, row)
-                )
+                ratings.append(_rating_row(action, column, rating, raw, sheet.name, row))
         if not started and columns:
             ratings.append(_rating_row(action, columns[-1], None, "", sheet.name, row))
     return ratings
@@ -399,12 +364,7 @@ def _timescales(
         flag = ""
         if text and month is None and fold_lookalikes(text).strip().upper() != "TBC":
             flag = "unreadable"
-        elif (
-            month
-            and earliest
-            and (earliest.year - month.year) * 12 + earliest.month - month.month
-            > _TYPO_MONTHS
-        ):
+        elif month and earliest and (earliest.year - month.year) * 12 + earliest.month - month.month > _TYPO_MONTHS:
             flag = "implausible"
         action["timescale_month"] = month
         action["timescale_flag"] = flag

@@ -114,9 +114,7 @@ class LoaderError(Exception):
 
     exit_code = 2
 
-    def __init__(
-        self, message: str, title: str = "File refused", file: str = ""
-    ) -> None:
+    def __init__(self, message: str, title: str = "File refused", file: str = "") -> None:
         super().__init__(message)
         self.title = title
         self.message = message
@@ -134,7 +132,5 @@ class RefusedFile(LoaderError):
 class UnreadableFile(LoaderError):
     """A spreadsheet whose contents could not be read at all (no table found, broken zip)."""
 
-    def __init__(
-        self, message: str, title: str = "File unreadable", file: str = ""
-    ) -> None:
+    def __init__(self, message: str, title: str = "File unreadable", file: str = "") -> None:
         super().__init__(message, title, file)

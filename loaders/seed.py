@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -68,8 +69,6 @@ def ensure_default(db_path: str | Path) -> Path:
     """The database at `db_path`, built from the seed files first if it does not exist yet."""
     db_path = Path(db_path)
     if not db_path.exists():
-        try:
+        with contextlib.suppress(FileExistsError):  # another process built it meanwhile
             build_default(db_path)
-        except FileExistsError:
-            pass  # another process built it meanwhile
     return db_path

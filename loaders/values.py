@@ -63,9 +63,7 @@ _RAG_WORDS = {
     "c": "C", "complete": "C", "completed": "C",
 }  # fmt: skip
 _NOT_RATED = {"", "tbc", "to be confirmed", "not yet rated", "new"}
-RAG_EXPECTED = (
-    "R, A, LG, DG or C (or Red, Amber, Light Green, Dark Green, Completed), or TBC"
-)
+RAG_EXPECTED = "R, A, LG, DG or C (or Red, Amber, Light Green, Dark Green, Completed), or TBC"
 
 
 class RatingError(ValueError):
@@ -81,9 +79,7 @@ def parse_rating(value: object) -> str | None:
     if key in _RAG_WORDS:
         return _RAG_WORDS[key]
     if key in {"g", "green"}:
-        raise RatingError(
-            "'Green' is ambiguous in this plan's scale: use Light Green (LG) or Dark Green (DG)"
-        )
+        raise RatingError("'Green' is ambiguous in this plan's scale: use Light Green (LG) or Dark Green (DG)")
     raise RatingError(f"not a RAG rating: use {RAG_EXPECTED}")
 
 
@@ -206,9 +202,7 @@ def parse_month(value: object) -> date | None:
     text = fold_lookalikes(clean_text(value)).lower()
     if not text:
         return None
-    text = re.sub(
-        r"^(rag|rating|month ending|month|as at|period)\b[\s:]*", "", text
-    ).strip()
+    text = re.sub(r"^(rag|rating|month ending|month|as at|period)\b[\s:]*", "", text).strip()
     if m := re.fullmatch(
         r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?",
         text,
@@ -218,9 +212,7 @@ def parse_month(value: object) -> date | None:
         return _month_or_none(_year(m[3]), int(m[2]))
     if m := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", text):
         return _month_or_none(int(m[2]), int(m[1]))
-    if m := re.fullmatch(
-        r"(?:\d{1,2}(?:st|nd|rd|th)?[\s-]+)?([a-z]+)[\s\-/.',]*(\d{2}|\d{4})", text
-    ):
+    if m := re.fullmatch(r"(?:\d{1,2}(?:st|nd|rd|th)?[\s-]+)?([a-z]+)[\s\-/.',]*(\d{2}|\d{4})", text):
         month = _MONTHS.get(m[1])
         return _month_or_none(_year(m[2]), month) if month else None
     if m := re.fullmatch(r"(\d{5})(?:\.0+)?", text):
@@ -245,12 +237,8 @@ def month_label(month: date) -> str:
 
 # ---------------------------------------------------------------- numbers
 
-MISSING_MARKS = frozenset(
-    {"", "n/a", "na", "n.a.", "-", "*", "c", "x", "z", "..", ":", "low", "u"}
-)
-NUMBER_EXPECTED = (
-    "a number (e.g. 78, 78% or 12.5), or blank / n/a / - / * / c / x for missing"
-)
+MISSING_MARKS = frozenset({"", "n/a", "na", "n.a.", "-", "*", "c", "x", "z", "..", ":", "low", "u"})
+NUMBER_EXPECTED = "a number (e.g. 78, 78% or 12.5), or blank / n/a / - / * / c / x for missing"
 
 
 def parse_numbers(raw: pd.Series) -> pd.DataFrame:
@@ -260,9 +248,7 @@ def parse_numbers(raw: pd.Series) -> pd.DataFrame:
     `bad` marks text that is neither a number nor a missing mark. Never trusts a reader's types.
     """
     text = raw.astype("str").where(raw.notna(), "").str.strip()
-    text = text.str.replace("\u2212", "-", regex=False).str.replace(
-        "\u00a0", "", regex=False
-    )
+    text = text.str.replace("\u2212", "-", regex=False).str.replace("\u00a0", "", regex=False)
     lowered = text.str.lower()
     is_mark = lowered.isin(MISSING_MARKS)
     percent_sign = text.str.endswith("%")

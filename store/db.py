@@ -35,9 +35,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(_SCHEMA.read_text())
         row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
         if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
-            conn.execute(
-                "INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, now_utc()]
-            )
+            conn.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, now_utc()])
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")

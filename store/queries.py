@@ -10,9 +10,7 @@ import pandas as pd
 from loaders.model import Catalogue
 
 
-def _df(
-    conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-) -> pd.DataFrame:
+def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
     cur = conn.cursor()
     try:
         return cur.execute(sql, params or []).df()
@@ -22,9 +20,7 @@ def _df(
 
 def catalogue(conn: duckdb.DuckDBPyConnection) -> Catalogue:
     """The KPIs the store knows, for loaders to match names and codes against."""
-    frame = _df(
-        conn, "SELECT kpi_code, name, unit, polarity, target, actions, note FROM kpis"
-    )
+    frame = _df(conn, "SELECT kpi_code, name, unit, polarity, target, actions, note FROM kpis")
     return Catalogue({str(r["kpi_code"]): r for r in frame.to_dict("records")})
 
 

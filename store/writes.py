@@ -54,9 +54,7 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
         actions["timescale_month"] = pd.to_datetime(actions["timescale_month"])
         ratings = parsed.plan.ratings.copy()
         ratings["period"] = pd.to_datetime(ratings["period"])
-        ratings["rating"] = (
-            ratings["rating"].astype("object").where(ratings["rating"].notna(), None)
-        )
+        ratings["rating"] = ratings["rating"].astype("object").where(ratings["rating"].notna(), None)
         frames["in_priorities"] = parsed.plan.priorities
         frames["in_actions"] = actions
         frames["in_ratings"] = ratings
@@ -70,13 +68,9 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
         observations = parsed.kpi.observations.copy()
         observations["period"] = pd.to_datetime(observations["period"])
         observations["value"] = observations["value"].astype("float64")
-        observations["target"] = pd.to_numeric(
-            observations["target"], errors="coerce"
-        ).astype("float64")
+        observations["target"] = pd.to_numeric(observations["target"], errors="coerce").astype("float64")
         kpis = parsed.kpi.kpis.copy()
-        kpis["target"] = pd.to_numeric(kpis["target"], errors="coerce").astype(
-            "float64"
-        )
+        kpis["target"] = pd.to_numeric(kpis["target"], errors="coerce").astype("float64")
         frames["in_kpis"] = kpis
         frames["in_observations"] = observations
     return frames
@@ -97,9 +91,7 @@ def _count(cur: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
     }
 
 
-def _diff_sql(
-    incoming: str, current: str, keys: tuple[str, ...], fields: tuple[str, ...]
-) -> str:
+def _diff_sql(incoming: str, current: str, keys: tuple[str, ...], fields: tuple[str, ...]) -> str:
     on = " AND ".join(f"n.{k} = c.{k}" for k in keys)
     differs = " OR ".join(f"n.{f} IS DISTINCT FROM c.{f}" for f in fields)
     first = keys[0]
@@ -137,16 +129,12 @@ def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed) -> Changes:
         cur.close()
 
 
-def _changes(
-    cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]
-) -> Changes:
+def _changes(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Changes:
     result = Changes()
     if "in_actions" in frames:
         result.counts["actions"] = _count(
             cur,
-            _diff_sql(
-                f"({_MERGED_ACTIONS})", "actions", ("action_ref",), _ACTION_FIELDS
-            ),
+            _diff_sql(f"({_MERGED_ACTIONS})", "actions", ("action_ref",), _ACTION_FIELDS),
         )
         result.counts["ratings"] = _count(
             cur,
@@ -178,9 +166,7 @@ def _changes(
                ORDER BY n.excel_row, period"""
         ).df()
     if "in_observations" in frames:
-        result.counts["kpis"] = _count(
-            cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS)
-        )
+        result.counts["kpis"] = _count(cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS))
         observation_diff = """
             FROM (SELECT kpi_code, la_code, CAST(period AS DATE) AS period, value, missing_mark, target,
                          excel_row FROM in_observations) n
@@ -295,18 +281,16 @@ def _submit_in_transaction(
     if plan is not None:
         cur.execute(
             f"""INSERT INTO priority_version
-                SELECT {sid}, n.priority, coalesce(nullif(n.title, ''), c.title), coalesce(nullif(n.outcome, ''), c.outcome)
+                SELECT {sid}, n.priority, coalesce(nullif(n.title, ''), c.title),
+                       coalesce(nullif(n.outcome, ''), c.outcome)
                 FROM in_priorities n LEFT JOIN priorities c USING (priority)"""
         )
+        cur.execute(f"INSERT INTO action_version SELECT {sid}, * FROM ({_MERGED_ACTIONS})")
         cur.execute(
-            f"INSERT INTO action_version SELECT {sid}, * FROM ({_MERGED_ACTIONS})"
+            f"""INSERT INTO rating_entry
+                SELECT {sid}, action_ref, CAST(period AS DATE), rating, raw, excel_row FROM in_ratings"""
         )
-        cur.execute(
-            f"INSERT INTO rating_entry SELECT {sid}, action_ref, CAST(period AS DATE), rating, raw, excel_row FROM in_ratings"
-        )
-        cur.execute(
-            f"INSERT INTO period_label SELECT {sid}, CAST(period AS DATE), label FROM in_labels"
-        )
+        cur.execute(f"INSERT INTO period_label SELECT {sid}, CAST(period AS DATE), label FROM in_labels")
     if kpi is not None:
         cur.execute(
             f"INSERT INTO kpi_version SELECT {sid}, kpi_code, name, unit, polarity, target, actions, note FROM in_kpis"
@@ -319,9 +303,7 @@ def _submit_in_transaction(
     return Outcome("stored", f"Stored as submission {sid}.", sid, found)
 
 
-def submit_settings(
-    conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str
-) -> int:
+def submit_settings(conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str) -> int:
     """Settings (the council this plan belongs to) are versioned like everything else."""
     cur = conn.cursor()
     try:

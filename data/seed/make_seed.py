@@ -32,14 +32,8 @@ CYR_C = "\u0421"  # CYRILLIC CAPITAL LETTER ES
 CYR_SMALL_C = "\u0441"  # CYRILLIC SMALL LETTER ES
 CYR_TBC = "\u0422\u0412\u0421"  # CYRILLIC TE, VE, ES: reads "TBC"
 
-NOV16_DEDUCED = (
-    "Nov 16 rating deduced from Table 1 (the priority's Completed count "
-    "leaves no other possibility)"
-)
-NOT_ITEMISED = (
-    "Not itemised in Appendix A: an action counted as Completed in Table 1 "
-    "(November 2016)"
-)
+NOV16_DEDUCED = "Nov 16 rating deduced from Table 1 (the priority's Completed count leaves no other possibility)"
+NOT_ITEMISED = "Not itemised in Appendix A: an action counted as Completed in Table 1 (November 2016)"
 
 
 class Priority(TypedDict):
@@ -67,10 +61,7 @@ class Action(TypedDict):
 PRIORITIES: list[Priority] = [
     {
         "number": 1,
-        "title": (
-            "Recruiting, retaining and developing a skilled and confident social "
-            "care workforce."
-        ),
+        "title": ("Recruiting, retaining and developing a skilled and confident social care workforce."),
         "outcome": (
             "There is permanent and stable social work workforce. The workforce "
             "is well qualified and motivated with access to high quality "
@@ -83,10 +74,7 @@ PRIORITIES: list[Priority] = [
     },
     {
         "number": 2,
-        "title": (
-            "Providing coherent and coordinated early help services to children "
-            "and their families."
-        ),
+        "title": ("Providing coherent and coordinated early help services to children and their families."),
         "outcome": (
             "Children and families in need of help are identified early and their "
             "needs are assessed; targeted support is provided to address the "
@@ -109,8 +97,7 @@ PRIORITIES: list[Priority] = [
     {
         "number": 4,
         "title": (
-            "Ensuring high quality support and services for looked after children "
-            "and effective permanency planning"
+            "Ensuring high quality support and services for looked after children and effective permanency planning"
         ),
         "outcome": (
             "Looked-after children have access to high quality care planning, "
@@ -123,9 +110,7 @@ PRIORITIES: list[Priority] = [
     },
     {
         "number": 5,
-        "title": (
-            "Putting the voice of the child at the centre of social care practice."
-        ),
+        "title": ("Putting the voice of the child at the centre of social care practice."),
         "outcome": (
             "The views, wishes and feelings of children and young people are "
             "fully and consistently considered in social work assessments, care "
@@ -148,8 +133,7 @@ PRIORITIES: list[Priority] = [
     {
         "number": 7,
         "title": (
-            "Embedding strong quality assurance and governance mechanisms to "
-            "drive continual improvement in services."
+            "Embedding strong quality assurance and governance mechanisms to drive continual improvement in services."
         ),
         "outcome": (
             "Services and outcomes for children and young people are continually "
@@ -387,8 +371,7 @@ ACTIONS: list[Action] = [
         "ref": "3.3",
         "ofsted": "Ofsted 3 (b)",
         "action": (
-            "Implement a duty social work team responsible for receiving "
-            "referrals from the MASH for assessment or S47."
+            "Implement a duty social work team responsible for receiving referrals from the MASH for assessment or S47."
         ),
         "measures": (
             "Review current processes and arrangements to ensure that they "
@@ -654,9 +637,7 @@ ACTIONS: list[Action] = [
         "priority": 3,
         "ref": "3.15",
         "ofsted": None,
-        "action": (
-            "Implement a template for child in need plans and child protection plans."
-        ),
+        "action": ("Implement a template for child in need plans and child protection plans."),
         "measures": (
             "A template for child in need plans and child protection plans (with "
             "supporting guidance is developed; Template reviewed to assess impact "
@@ -894,10 +875,7 @@ ACTIONS: list[Action] = [
         "priority": 4,
         "ref": "4.4",
         "ofsted": "Ofsted 20",
-        "action": (
-            "Review the arrangements for supervised contact to ensure these are "
-            "driven by children's needs."
-        ),
+        "action": ("Review the arrangements for supervised contact to ensure these are driven by children's needs."),
         "measures": (
             "Supervision Contact policy developed Supervised contact arrangements "
             "are appropriate and are based on children's assessed needs. To be "
@@ -1018,10 +996,7 @@ ACTIONS: list[Action] = [
         "priority": 4,
         "ref": "4.10",
         "ofsted": "Ofsted 23",
-        "action": (
-            "Establish an effective recruitment strategy for adopters including a "
-            "foster to adopt policy."
-        ),
+        "action": ("Establish an effective recruitment strategy for adopters including a foster to adopt policy."),
         "measures": (
             "There is an effective recruitment strategy for adopters in place. "
             "There is a 25% increase in the number of prospective adopters in "
@@ -1272,10 +1247,7 @@ ACTIONS: list[Action] = [
         "priority": 6,
         "ref": "6.6",
         "ofsted": None,
-        "action": (
-            "Implement a health passport or equivalent for each care leaver to "
-            "record their health history."
-        ),
+        "action": ("Implement a health passport or equivalent for each care leaver to record their health history."),
         "measures": (
             "Heath passport implemented which gives care leavers access to their "
             "health history. To be evidenced through surveys and focus groups. "
@@ -1517,10 +1489,7 @@ ACTIONS: list[Action] = [
 ]
 
 
-PLAN_TITLE = (
-    "Sunderland Children's Services: Safeguarding Children Learning and "
-    "Improvement Plan"
-)
+PLAN_TITLE = "Sunderland Children's Services: Safeguarding Children Learning and Improvement Plan"
 PLAN_SUBTITLE = (
     "Transcribed from Appendix A of the Improvement Plan Progress Report to the "
     "Children, Education and Skills Scrutiny Committee (early 2017). Ratings as "
@@ -1634,14 +1603,8 @@ NOV_2016 = dt.datetime(2016, 11, 1)
 DEC_2016 = dt.datetime(2016, 12, 1)
 KPI_MONTHS = [MAY_2015, JUN_2015, NOV_2015, OCT_2016, NOV_2016, DEC_2016]
 
-KPI_TITLE = (
-    "Sunderland Children's Services: KPI figures quoted in the Improvement Plan "
-    "Progress Report (early 2017)"
-)
-KPI_SUBTITLE = (
-    "Values as the report states them; targets from the plan's success measures. "
-    "See the Notes sheet."
-)
+KPI_TITLE = "Sunderland Children's Services: KPI figures quoted in the Improvement Plan Progress Report (early 2017)"
+KPI_SUBTITLE = "Values as the report states them; targets from the plan's success measures. See the Notes sheet."
 KPI_HEADINGS = ["Code", "KPI", "Unit", "Good is", "Target", "Actions", "Note"]
 KPI_WIDTHS = [28, 52, 9, 8, 8, 9, 60]
 
@@ -1852,8 +1815,7 @@ KPIS: list[Kpi] = [
         "target": 89,
         "actions": "4.3",
         "note": (
-            "Looked-after children in care for 2.5 years or more who have been in "
-            "the same placement for 2 years."
+            "Looked-after children in care for 2.5 years or more who have been in the same placement for 2 years."
         ),
         "values": {},
     },
@@ -1958,14 +1920,8 @@ KPI_NOTES = [
         "of 70% set in the improvement plan (action 2.1)."
     ),
     "PLO_REVIEWED_12WK Dec 2016 98: paragraph 2.12. No target in the plan.",
-    (
-        "RETURN_INTERVIEWS Oct 2016 37, Nov 2016 78: paragraph 2.16. Target 100: "
-        "action 3.13."
-    ),
-    (
-        "CWD_AUDIT_GOOD Nov 2016 13: paragraph 2.14 (18 audits completed, 13 graded "
-        "Good). No target in the plan."
-    ),
+    ("RETURN_INTERVIEWS Oct 2016 37, Nov 2016 78: paragraph 2.16. Target 100: action 3.13."),
+    ("CWD_AUDIT_GOOD Nov 2016 13: paragraph 2.14 (18 audits completed, 13 graded Good). No target in the plan."),
     (
         "LAC_VISITED_6WK Jun 2015 70, Dec 2016 95: paragraph 2.29 (statutory visit "
         "within the last 6 weeks). Target 80: action 5.1."
@@ -1979,14 +1935,8 @@ KPI_NOTES = [
         "inspection, which paragraph 2.2 dates June 2015). Target 30 restates action "
         "6.4's 70% in education, employment or training."
     ),
-    (
-        "CL_SUITABLE_ACCOM May 2015 44, Dec 2016 66.9: paragraph 2.35. Target 90: "
-        "action 6.5."
-    ),
-    (
-        "CL_PATHWAY_PLAN Nov 2015 69, Dec 2016 87.8: paragraph 2.38. Target 100: "
-        "action 6.3."
-    ),
+    ("CL_SUITABLE_ACCOM May 2015 44, Dec 2016 66.9: paragraph 2.35. Target 90: action 6.5."),
+    ("CL_PATHWAY_PLAN Nov 2015 69, Dec 2016 87.8: paragraph 2.38. Target 100: action 6.3."),
     (
         "Targets with no figure in the report, from the success measures of: 3.2 "
         "(CONTACTS_24H 90), 3.3 (ASSESS_IN_TIMESCALE 65, CORE_ASSESS_IN_TIMESCALE 60, "

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Idempotent setup: a virtual environment at .venv with the pinned packages.
+# `--dev` also installs the test tools and Debian's Chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+  else
+    echo "Please install with: sudo apt-get install $*" >&2
+    exit 1
+  fi
+}
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv 2>/dev/null || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
+fi
+
+requirements=requirements.txt
+[ "$dev" = 1 ] && requirements=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements.txt "$requirements" | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
+fi
+
+if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi

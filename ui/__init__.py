@@ -1,0 +1,1 @@
+"""The only package that imports Streamlit besides the pages: connection, cached reads, widgets."""

@@ -1,0 +1,51 @@
+"""One DuckDB connection per process and cached reads keyed by a data version every load bumps."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import duckdb
+import streamlit as st
+
+from loaders.seed import ensure_default
+from store import connect, default_db_path
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@st.cache_resource(show_spinner="Opening the dashboard's database…")
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process's read-write connection; builds the default database on first start."""
+    return connect(ensure_default(default_db_path()))
+
+
+def data_version() -> int:
+    """Changes whenever a submission is stored, rolled back or re-applied."""
+    cur = connection().cursor()
+    try:
+        row = cur.execute("SELECT coalesce(max(event_id), 0) FROM submission_event").fetchone()
+    finally:
+        cur.close()
+    return int(row[0]) if row else 0
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _run(module: str, name: str, version: int, args: tuple[Any, ...]) -> Any:
+    del version  # part of the cache key only
+    function = getattr(importlib.import_module(module), name)
+    return function(connection(), *args)
+
+
+def cached(query: Callable[..., R]) -> Callable[..., R]:
+    """Wrap a store query `f(conn, *args)` as `g(*args)`, cached until the data changes."""
+
+    @functools.wraps(query)
+    def call(*args: Any) -> R:
+        result: R = _run(query.__module__, query.__qualname__, data_version(), tuple(args))
+        return result
+
+    return call
