@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMA_VERSION = 1
-_SCHEMA = Path(__file__).with_name("schema.sql")
+_SCHEMA_DIR = Path(__file__).parent
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,7 +32,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 def migrate(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("BEGIN")
     try:
-        conn.execute(_SCHEMA.read_text())
+        for script in schema_files():
+            conn.execute(script.read_text())
         row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
         if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
             conn.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, now_utc()])
@@ -40,6 +41,11 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> None:
     except Exception:
         conn.execute("ROLLBACK")
         raise
+
+
+def schema_files() -> list[Path]:
+    """store/NNN_*.sql, applied in name order; each is idempotent (IF NOT EXISTS / OR REPLACE)."""
+    return sorted(_SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
 def now_utc() -> datetime:

@@ -1,0 +1,190 @@
+"""Questions the board asks of the plan and the KPIs, one function each, shared by pages and reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from loaders.values import RAG_ORDER
+from store.queries import _df
+
+_RANK = "CASE {col} WHEN 'R' THEN 1 WHEN 'A' THEN 2 WHEN 'LG' THEN 3 WHEN 'DG' THEN 4 WHEN 'C' THEN 5 END"
+MOVEMENTS = ("improved", "held", "slipped", "newly rated", "completed", "new, not yet rated", "no longer listed")
+
+
+def priorities(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _df(conn, "SELECT priority, title, outcome FROM priorities ORDER BY priority")
+
+
+def rag_table(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
+    """Counts per priority, rating and period for two periods, every combination present (zeros kept)."""
+    return _df(
+        conn,
+        """WITH grid AS (
+               SELECT p.priority, p.title, r.rating, s.period
+               FROM priorities p,
+                    (SELECT unnest(['R', 'A', 'LG', 'DG', 'C']) AS rating) r,
+                    (SELECT unnest([CAST(? AS DATE), CAST(? AS DATE)]) AS period) s)
+           SELECT g.priority, g.title, g.rating, g.period, count(h.action_ref) AS actions
+           FROM grid g LEFT JOIN rag_history h
+             ON h.priority = g.priority AND h.rating = g.rating AND h.period = g.period
+           GROUP BY ALL ORDER BY g.priority, g.period""",
+        [previous, current],
+    )
+
+
+def table1(counts: pd.DataFrame, previous_label: str, current_label: str) -> pd.DataFrame:
+    """The report's Table 1: a row per priority, each rating's two periods side by side, a Totals row.
+
+    `counts` is `rag_table(...)`; columns are named like 'Amber Nov 2016'.
+    """
+    periods = sorted(counts["period"].unique())
+    labels = dict(zip(periods, (previous_label, current_label), strict=False))
+    frame = counts.assign(
+        column=[f"{_NAMES[r]} {labels[p]}" for r, p in zip(counts["rating"], counts["period"], strict=True)]
+    )
+    wide = frame.pivot_table(
+        index=["priority", "title"], columns="column", values="actions", aggfunc="sum", fill_value=0
+    )
+    ordered = [f"{_NAMES[r]} {label}" for r in RAG_ORDER for label in (previous_label, current_label)]
+    wide = wide.reindex(columns=ordered, fill_value=0).reset_index()
+    wide["Priority"] = wide["priority"].astype(str) + ". " + wide["title"].fillna("")
+    wide = wide[["Priority", *ordered]]
+    totals = pd.DataFrame([["Totals", *wide[ordered].sum().tolist()]], columns=wide.columns)
+    return pd.concat([wide, totals], ignore_index=True)
+
+
+_NAMES = {"R": "Red", "A": "Amber", "LG": "Light Green", "DG": "Dark Green", "C": "Completed"}
+
+
+def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
+    """Every action present in either period, its rating in each, and which way it moved."""
+    return _df(
+        conn,
+        f"""WITH a AS (SELECT action_ref, rating FROM rag_history WHERE period = ?),
+                 b AS (SELECT action_ref, rating FROM rag_history WHERE period = ?)
+            SELECT x.action_ref, x.priority, x.description, a.rating AS from_rating, b.rating AS to_rating,
+                   CASE WHEN b.action_ref IS NULL THEN 'no longer listed'
+                        WHEN b.rating IS NULL THEN 'new, not yet rated'
+                        WHEN a.rating IS NULL THEN 'newly rated'
+                        WHEN b.rating = 'C' AND a.rating <> 'C' THEN 'completed'
+                        WHEN {_RANK.format(col="b.rating")} > {_RANK.format(col="a.rating")} THEN 'improved'
+                        WHEN {_RANK.format(col="b.rating")} < {_RANK.format(col="a.rating")} THEN 'slipped'
+                        ELSE 'held' END AS movement
+            FROM actions x LEFT JOIN a USING (action_ref) LEFT JOIN b USING (action_ref)
+            WHERE a.action_ref IS NOT NULL OR b.action_ref IS NOT NULL
+            ORDER BY x.priority, {_REF_ORDER}""",
+        [previous, current],
+    )
+
+
+_REF_ORDER = (
+    "x.is_new, try_cast(split_part(x.action_ref, '.', 2) AS INTEGER) NULLS LAST, "
+    "try_cast(regexp_extract(x.action_ref, '\\d+$') AS INTEGER), x.action_ref"
+)
+
+
+def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
+    """Every action in the plan at `period` with its rating then, and whether it is overdue then.
+
+    Overdue: its timescale month is before `period` and it is neither Dark Green nor Completed.
+    """
+    return _df(
+        conn,
+        f"""SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
+                   x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
+                   x.itemised, x.is_new, x.note, h.rating,
+                   coalesce(x.timescale_month < CAST(? AS DATE) AND h.rating IS DISTINCT FROM 'DG'
+                            AND h.rating IS DISTINCT FROM 'C', false) AS overdue
+            FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
+            WHERE h.period = ?
+            ORDER BY x.priority, {_REF_ORDER}""",
+        [period, period],
+    )
+
+
+def rating_history(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataFrame:
+    """One action's rating at every recorded period, with the period's label (Initial) if any."""
+    return _df(
+        conn,
+        """SELECT h.period, p.label, h.rating FROM rag_history h LEFT JOIN reporting_periods p USING (period)
+           WHERE h.action_ref = ? ORDER BY h.period""",
+        [action_ref],
+    )
+
+
+def kpi_catalogue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every KPI with its definition and how many observations it has for the home council."""
+    return _df(
+        conn,
+        """SELECT k.*, count(o.period) FILTER (WHERE o.value IS NOT NULL) AS observations
+           FROM kpis k LEFT JOIN kpi_observations o
+             ON o.kpi_code = k.kpi_code AND o.la_code = (SELECT value FROM settings WHERE key = 'council_code')
+           GROUP BY ALL ORDER BY k.kpi_code""",
+    )
+
+
+def kpi_series(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str) -> pd.DataFrame:
+    """A KPI's observations for one council, oldest first, with the target in force at each month."""
+    return _df(
+        conn,
+        """SELECT period, value, target, missing_mark, unit, polarity FROM kpi_observations
+           WHERE kpi_code = ? AND la_code = ? ORDER BY period""",
+        [kpi_code, la_code],
+    )
+
+
+def kpi_status(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None) -> pd.DataFrame:
+    """Per KPI: latest value (up to `as_of`), previous value, target, and whether it is on target."""
+    return _df(
+        conn,
+        """WITH obs AS (
+               SELECT kpi_code, period, value, target,
+                      row_number() OVER (PARTITION BY kpi_code ORDER BY period DESC) AS n
+               FROM kpi_observations
+               WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01'))
+           SELECT k.kpi_code, k.name, k.unit, k.polarity, k.actions,
+                  l.period AS latest_period, l.value AS latest_value,
+                  coalesce(l.target, k.target) AS target,
+                  p.period AS previous_period, p.value AS previous_value,
+                  l.value - p.value AS change,
+                  CASE WHEN l.value IS NULL OR coalesce(l.target, k.target) IS NULL OR k.polarity IS NULL THEN NULL
+                       WHEN k.polarity = 'higher' THEN l.value >= coalesce(l.target, k.target)
+                       ELSE l.value <= coalesce(l.target, k.target) END AS on_target
+           FROM kpis k
+           LEFT JOIN obs l ON l.kpi_code = k.kpi_code AND l.n = 1
+           LEFT JOIN obs p ON p.kpi_code = k.kpi_code AND p.n = 2
+           ORDER BY k.kpi_code""",
+        [la_code, as_of],
+    )
+
+
+def kpi_actions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The links between KPIs and the plan actions they evidence (from the KPI's Actions cell)."""
+    return _df(
+        conn,
+        """SELECT DISTINCT kpi_code, trim(ref) AS action_ref
+           FROM (SELECT kpi_code, unnest(string_split(coalesce(actions, ''), ',')) AS ref FROM kpis)
+           WHERE trim(ref) <> '' ORDER BY kpi_code, action_ref""",
+    )
+
+
+def delivery_vs_impact(
+    conn: duckdb.DuckDBPyConnection, period: date, la_code: str, stale_months: int = 6
+) -> pd.DataFrame:
+    """Actions rated Dark Green or Completed at `period` whose linked KPI is off target or has no recent data."""
+    status = kpi_status(conn, la_code, period)
+    links = kpi_actions(conn)
+    done = actions_at(conn, period)
+    done = done[done["rating"].isin(["DG", "C"])][["action_ref", "priority", "description", "rating"]]
+    joined = done.merge(links, on="action_ref").merge(status, on="kpi_code")
+    latest = pd.to_datetime(joined["latest_period"])
+    cutoff = pd.Timestamp(period) - pd.DateOffset(months=stale_months)
+    joined["concern"] = None
+    joined.loc[joined["on_target"].eq(False), "concern"] = "off target"
+    joined.loc[latest.isna() | (latest < cutoff), "concern"] = (
+        "no data since " + latest.dt.strftime("%b %Y").fillna("ever")
+    ).where(latest.notna(), "no data")
+    return joined[joined["concern"].notna()].reset_index(drop=True)
