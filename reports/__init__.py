@@ -1,0 +1,1 @@
+"""Exports built from store queries (board pack, downloads). No Streamlit here."""
