@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 
 from loaders.grid import Sheet, Workbook, read_workbook
-from loaders.headers import find_header
+from loaders.headers import Header, find_header
 from loaders.kpi import parse_kpis
 from loaders.model import Catalogue, KpiData, Parsed, PlanData
 from loaders.plan import FillLookup, parse_plan
@@ -48,6 +48,7 @@ def read_bytes(
             parsed.sheets_skipped.append(sheet.name)
             continue
         parsed.sheets_used.append((sheet.name, header.shape))
+        _warn_ignored_columns(sheet, header, problems)
         if header.shape == "plan":
             plans.append(
                 parse_plan(
@@ -74,6 +75,23 @@ def read_bytes(
     parsed.plan = _concat_plans(plans) if plans else None
     parsed.kpi = _concat_kpis(kpis) if kpis else None
     return parsed
+
+
+def _warn_ignored_columns(sheet: Sheet, header: Header, problems: Problems) -> None:
+    """A heading the loader does not understand is ignored, and the user is told so."""
+    used = set(header.roles.values()) | {c.index for c in header.rag} | set(header.months)
+    for index, heading in header.headings.items():
+        if index not in used:
+            problems.warning(
+                "file.column_ignored",
+                "column not recognised; its cells were not read",
+                sheet=sheet.name,
+                row=sheet.excel_row(header.row),
+                column=heading,
+                col_index=sheet.excel_col(index),
+                found=heading,
+                expected="a known heading (see the templates), or a month for a RAG or KPI column",
+            )
 
 
 def _extend(catalogue: Catalogue, part: KpiData) -> Catalogue:

@@ -47,6 +47,7 @@ def _text_column(frame: pd.DataFrame, index: int | None) -> pd.Series:
 def to_long(sheet: Sheet, header: Header) -> pd.DataFrame:
     """One row per (sheet row, value cell) with the raw texts and where each value sits."""
     body = sheet.frame.iloc[header.row + 1 :]
+    body = body[body.notna().sum(axis=1) > 1]  # a lone cell is a footnote or a caption, not a KPI
     attrs = {a: _text_column(body, header.roles.get(a)) for a in _ATTRIBUTES}
     if header.shape == "kpi_long":
         value_col = header.roles["value"]
@@ -300,6 +301,9 @@ def _kpi_definitions(
         if header.shape == "kpi_wide" and row.target:
             try:
                 target = parse_number(row.target)
+                styled = sheet.percent_mask(header.roles["target"], pd.Index([row.frame_row]))
+                if target is not None and bool(styled.iloc[0]):
+                    target = round(target * 100, 10)
             except ValueError:
                 index = header.roles["target"]
                 problems.error(
@@ -316,7 +320,7 @@ def _kpi_definitions(
         kpis.targets[code] = target
         kpis.rows[code] = {
             "kpi_code": code,
-            "name": clean_text(row.kpi) or _known(known, "name") or code,
+            "name": _name(clean_text(row.kpi), code, known),
             "unit": unit,
             "polarity": polarity,
             "target": target,
@@ -336,3 +340,10 @@ def _as_float(value: object) -> float | None:
     if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
         return float(value)
     return None
+
+
+def _name(label: str, code: str, known: dict[str, object]) -> str:
+    """The KPI's name: the file's label, unless the label is just the code of a known KPI."""
+    if label and not (known and label.upper() == code.upper()):
+        return label
+    return _known(known, "name") or label or code

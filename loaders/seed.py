@@ -10,6 +10,7 @@ from pathlib import Path
 from loaders.ingest import read_path
 from loaders.problems import LoaderError
 from store import connect
+from store.db import now_utc
 from store.queries import catalogue
 from store.writes import submit, submit_settings
 
@@ -30,11 +31,15 @@ class SeedError(LoaderError):
 def build_default(db_path: str | Path, overwrite: bool = False) -> Path:
     """Create the database at `db_path` from the seed files; refuse to replace one unless told.
 
-    Built beside the target and moved into place, so a crash never leaves a half-built file.
+    Built beside the target and moved into place, so a crash never leaves a half-built file; a
+    database replaced with `overwrite` is kept beside it as `<name>.replaced-<UTC time>`.
     """
     db_path = Path(db_path)
     if db_path.exists() and not overwrite:
         raise FileExistsError(f"{db_path} already exists; use --force to replace it")
+    if db_path.exists():
+        stamp = now_utc().strftime("%Y%m%dT%H%M%S")
+        os.replace(db_path, db_path.with_name(f"{db_path.name}.replaced-{stamp}"))
     building = db_path.with_name(db_path.name + f".building-{os.getpid()}")
     for leftover in (building, Path(str(building) + ".wal")):
         leftover.unlink(missing_ok=True)
