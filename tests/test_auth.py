@@ -1,0 +1,109 @@
+"""Local accounts and the audit log: append-only versions, argon2, slowed-down failed sign-ins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from store import accounts, audit
+from store.db import now_utc
+
+PASSWORD = "correct horse battery"
+
+
+def _versions(db: duckdb.DuckDBPyConnection) -> int:
+    row = db.execute("SELECT count(*) FROM account_version").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_accounts_are_versions_never_updated(db: duckdb.DuckDBPyConnection) -> None:
+    accounts.add(db, "Ann@Council.example", "uploader", PASSWORD, by="test")
+    accounts.set_role(db, "ann@council.example", "admin", by="test")
+    accounts.add(db, "bob", "viewer", PASSWORD, by="test")
+    accounts.disable(db, "bob", by="ann@council.example")
+    assert _versions(db) == 4
+    ann = accounts.get(db, "ANN@council.example")
+    assert ann is not None and ann.role == "admin" and not ann.disabled
+    bob = accounts.get(db, "bob")
+    assert bob is not None and bob.disabled and bob.role == "viewer"
+    listing = accounts.listing(db)
+    assert list(listing["username"]) == ["ann@council.example", "bob"]
+    assert "password_hash" not in listing.columns
+
+
+def test_password_is_argon2_and_verifies(db: duckdb.DuckDBPyConnection) -> None:
+    accounts.add(db, "ann", "uploader", PASSWORD, by="test")
+    row = db.execute("SELECT password_hash FROM account_version").fetchone()
+    assert row is not None and row[0].startswith("$argon2id$") and PASSWORD not in row[0]
+    assert accounts.verify(db, "ann", PASSWORD) is not None
+    assert accounts.verify(db, "ann", PASSWORD + "x") is None
+    assert accounts.verify(db, "nobody", PASSWORD) is None
+
+
+def test_disabled_account_and_reset_password(db: duckdb.DuckDBPyConnection) -> None:
+    first = accounts.add(db, "ann", "uploader", PASSWORD, by="test")
+    accounts.disable(db, "ann", by="test")
+    assert accounts.verify(db, "ann", PASSWORD) is None
+    accounts.enable(db, "ann", by="test")
+    reset = accounts.reset_password(db, "ann", "another long password", by="test")
+    assert reset.password_version != first.password_version
+    assert accounts.verify(db, "ann", PASSWORD) is None
+    assert accounts.verify(db, "ann", "another long password") is not None
+
+
+@pytest.mark.parametrize(
+    ("call", "title"),
+    [
+        (lambda db: accounts.add(db, "ann", "uploader", "short", by="t"), "Password too short"),
+        (lambda db: accounts.add(db, "ann", "superuser", PASSWORD, by="t"), "Role not valid"),
+        (lambda db: accounts.add(db, "a b", "viewer", PASSWORD, by="t"), "Username not valid"),
+        (lambda db: accounts.set_role(db, "ghost", "viewer", by="t"), "No such account"),
+        (lambda db: accounts.add(db, "root", "viewer", PASSWORD, by="t"), "Account exists"),
+        (lambda db: accounts.disable(db, "root", by="t"), "Last admin"),
+        (lambda db: accounts.set_role(db, "root", "uploader", by="t"), "Last admin"),
+    ],
+)
+def test_refused_changes_say_why_and_write_nothing(db: duckdb.DuckDBPyConnection, call, title: str) -> None:  # type: ignore[no-untyped-def]
+    accounts.add(db, "root", "admin", PASSWORD, by="test")
+    with pytest.raises(accounts.AccountError) as raised:
+        call(db)
+    assert raised.value.title == title
+    assert _versions(db) == 1
+
+
+def test_no_default_account_exists(db: duckdb.DuckDBPyConnection) -> None:
+    assert accounts.count(db) == 0
+
+
+def test_setup_code_is_one_time_and_hashed() -> None:
+    code, hashed = accounts.new_setup_code()
+    assert code not in hashed
+    assert accounts.check_setup_code(hashed, code.lower())
+    assert not accounts.check_setup_code(hashed, "000000-000000-000000")
+
+
+def test_failed_sign_ins_are_slowed_down(db: duckdb.DuckDBPyConnection) -> None:
+    for _ in range(4):
+        audit.record(db, "ann", "", "sign_in", "ann", "failed")
+    assert audit.sign_in_wait(db, "ann") == 0
+    audit.record(db, "ann", "", "sign_in", "ann", "failed")
+    assert 25 <= audit.sign_in_wait(db, "ann") <= 30
+    audit.record(db, "ann", "", "sign_in", "ann", "failed")
+    assert 55 <= audit.sign_in_wait(db, "ann") <= 60
+    assert audit.sign_in_wait(db, "ann", now_utc() + timedelta(minutes=2)) == 0
+    assert audit.sign_in_wait(db, "bob") == 0
+    audit.record(db, "ann", "uploader", "sign_in", "ann", "ok")
+    assert audit.sign_in_wait(db, "ann") == 0
+
+
+def test_audit_log_is_append_only_and_filterable(db: duckdb.DuckDBPyConnection) -> None:
+    audit.record(db, "ann", "admin", "rollback", "submission 3", "ok", "x" * 10_000)
+    audit.record(db, "bob", "uploader", "upload", "kpis.xlsx", "refused", "Macro file refused")
+    log = audit.entries(db)
+    assert list(log["action"]) == ["upload", "rollback"]
+    assert len(log.iloc[1]["detail"]) == 4000
+    assert list(audit.entries(db, action="upload")["username"]) == ["bob"]
+    assert audit.actions(db) == ["rollback", "upload"]

@@ -1,0 +1,153 @@
+"""Sign-in through the real dashboard script (AppTest): local accounts, the first admin, the gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
+
+from store import accounts, audit, connect
+from store.writes import submit_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PASSWORD = "correct horse battery"
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    return at
+
+
+def nav_titles(at: AppTest) -> set[str]:
+    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}  # noqa: SLF001
+
+
+def goto(at: AppTest, title: str) -> AppTest:
+    """Open a page st.navigation registered under `title` (the sign-in page is a function, not a file)."""
+    hashes = [h for h, p in at._registered_pages.items() if p.get("page_name") in title.split("|")]  # noqa: SLF001
+    assert hashes, f"{title} is not in the navigation"
+    at._page_hash = hashes[0]  # noqa: SLF001
+    return at.run()
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    goto(at, "Sign in|Account")
+    at.text_input(key="auth.username").set_value(username)
+    at.text_input(key="auth.password").set_value(password)
+    at.button[0].click()
+    return at.run()
+
+
+def add_account(db_path: Path, name: str, role: str) -> None:
+    conn = connect(db_path)
+    try:
+        accounts.add(conn, name, role, PASSWORD, by="test")
+    finally:
+        conn.close()
+
+
+def change(db_path: Path, fn, *args) -> None:  # type: ignore[no-untyped-def]
+    conn = connect(db_path)
+    try:
+        fn(conn, *args)
+    finally:
+        conn.close()
+
+
+def audit_rows(db_path: Path, action: str) -> list[tuple[str, str, str]]:
+    conn = connect(db_path)
+    try:
+        frame = audit.entries(conn, action=action)
+    finally:
+        conn.close()
+    return list(zip(frame["username"], frame["target"], frame["outcome"], strict=True))
+
+
+def test_open_viewing_lists_board_pages_only(app_db: Path) -> None:
+    add_account(app_db, "root", "admin")
+    at = app()
+    assert not at.exception
+    titles = nav_titles(at)
+    assert "Overview" in titles and "Sign in" in titles
+
+
+def test_sign_in_wrong_then_right(app_db: Path) -> None:
+    add_account(app_db, "ann", "uploader")
+    at = sign_in(app(), "ann", "not the password")
+    assert "do not match" in at.error[0].value
+    assert at.text_input(key="auth.password").value == ""
+    at = sign_in(at, "Ann")
+    assert not at.exception
+    assert any("Signed in as ann (uploader)" in t.value for t in at.text)
+    assert audit_rows(app_db, "sign_in") == [("ann", "ann", "ok"), ("ann", "ann", "failed")]
+
+
+def test_repeated_failures_lock_the_username(app_db: Path) -> None:
+    add_account(app_db, "ann", "uploader")
+    at = app()
+    for _ in range(5):
+        at = sign_in(at, "ann", "wrong password!")
+    at = sign_in(at, "ann")  # the right password, but too soon
+    assert "Too many failed sign-ins" in at.error[0].value
+    assert not any("Signed in as ann" in t.value for t in at.text)
+    assert audit_rows(app_db, "sign_in")[0][2] == "refused"
+
+
+def test_disabled_user_loses_access_on_next_click(app_db: Path) -> None:
+    add_account(app_db, "root", "admin")
+    add_account(app_db, "ann", "uploader")
+    at = sign_in(app(), "ann")
+    assert any("Signed in as ann" in t.value for t in at.text)
+    change(app_db, accounts.disable, "ann", "root")
+    at.run()
+    assert any(t.value == "Not signed in." for t in at.text)
+
+
+def test_password_reset_signs_out_other_sessions(app_db: Path) -> None:
+    add_account(app_db, "ann", "uploader")
+    at = sign_in(app(), "ann")
+    change(app_db, accounts.reset_password, "ann", "a brand new password", "ann")
+    at.run()
+    assert any(t.value == "Not signed in." for t in at.text)
+
+
+def test_first_admin_with_one_time_code(app_db: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = "AAAAAA-BBBBBB-CCCCCC"
+    monkeypatch.setattr(accounts, "new_setup_code", lambda: (code, PasswordHasher().hash(code)))
+    at = app()
+    assert code in capsys.readouterr().err
+    goto(at, "Sign in|Account")
+    assert "No accounts exist yet" in at.info[0].value
+    at.text_input(key="auth.setup_code").set_value("WRONG")
+    at.text_input(key="auth.setup_username").set_value("chief")
+    at.text_input(key="auth.setup_password").set_value(PASSWORD)
+    at.text_input(key="auth.setup_password2").set_value(PASSWORD)
+    at.button[0].click()
+    at.run()
+    assert "setup code is not right" in at.error[0].value
+    at.text_input(key="auth.setup_code").set_value(code.lower())
+    at.text_input(key="auth.setup_password").set_value(PASSWORD)
+    at.text_input(key="auth.setup_password2").set_value(PASSWORD)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert any("Signed in as chief (admin)" in t.value for t in at.text)
+    conn = connect(app_db)
+    try:
+        chief = accounts.get(conn, "chief")
+    finally:
+        conn.close()
+    assert chief is not None and chief.role == "admin"
+
+
+def test_viewing_can_require_sign_in(app_db: Path) -> None:
+    add_account(app_db, "vic", "viewer")
+    change(app_db, submit_settings, {"viewing": "sign-in"}, "test")
+    at = app()
+    assert nav_titles(at) == {"Sign in"}
+    assert not at.metric
+    at = sign_in(at, "vic")
+    assert "Overview" in nav_titles(at)
