@@ -60,12 +60,16 @@ _NAMES = {"R": "Red", "A": "Amber", "LG": "Light Green", "DG": "Dark Green", "C"
 
 
 def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
-    """Every action present in either period, its rating in each, and which way it moved."""
+    """Every action present in either period, its rating in each, and which way it moved.
+
+    `in_previous`/`in_current` tell an action missing from a period from one listed but not yet rated.
+    """
     return _df(
         conn,
         f"""WITH a AS (SELECT action_ref, rating FROM rag_history WHERE period = ?),
                  b AS (SELECT action_ref, rating FROM rag_history WHERE period = ?)
             SELECT x.action_ref, x.priority, x.description, a.rating AS from_rating, b.rating AS to_rating,
+                   a.action_ref IS NOT NULL AS in_previous, b.action_ref IS NOT NULL AS in_current,
                    CASE WHEN b.action_ref IS NULL THEN 'no longer listed'
                         WHEN b.rating IS NULL THEN 'new, not yet rated'
                         WHEN a.rating IS NULL THEN 'newly rated'
@@ -188,3 +192,125 @@ def delivery_vs_impact(
         "no data since " + latest.dt.strftime("%b %Y").fillna("ever")
     ).where(latest.notna(), "no data")
     return joined[joined["concern"].notna()].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- board pages
+
+_LEAD_SPLIT = r"\s*(?:&|;|/|\band\b)\s*"
+# Cyrillic capitals that PDF exports put in place of Latin ones ('ТВС' for 'TBC'), so a lead filter
+# does not offer the same name twice.
+_FOLD = "translate(coalesce({col}, ''), 'АВСЕНКМОРТХ', 'ABCEHKMOPTX')"
+
+
+def rag_chart_counts(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
+    """Like `rag_table`, plus actions listed but not yet rated (rating 'TBC'), for the overview chart."""
+    rated = rag_table(conn, previous, current)
+    new = _df(
+        conn,
+        """SELECT h.priority, p.title, 'TBC' AS rating, h.period, count(*) AS actions
+           FROM rag_history h LEFT JOIN priorities p USING (priority)
+           WHERE h.rating IS NULL AND h.period IN (CAST(? AS DATE), CAST(? AS DATE))
+           GROUP BY ALL ORDER BY h.priority, h.period""",
+        [previous, current],
+    )
+    return pd.concat([rated, new], ignore_index=True) if len(new) else rated
+
+
+def explore_actions(
+    conn: duckdb.DuckDBPyConnection,
+    period: date,
+    priorities: tuple[int, ...] = (),
+    ratings: tuple[str, ...] = (),
+    leads: tuple[str, ...] = (),
+    ofsted_refs: tuple[str, ...] = (),
+    overdue_only: bool = False,
+    new_only: bool = False,
+    search: str = "",
+) -> pd.DataFrame:
+    """The plan at `period`, filtered; empty filters mean 'any'. Ratings use 'TBC' for not yet rated.
+
+    `leads` match any one of an action's leads (a cell naming two matches either). `search` is a
+    case-insensitive substring of the reference, description, success measures, lead or note.
+    `timescale_shown` keeps a typo visible: '12/1 (unreadable)' rather than a blank.
+    """
+    return _df(
+        conn,
+        f"""WITH plan AS (
+               SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
+                      x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
+                      CASE WHEN coalesce(x.timescale_flag, '') = '' THEN x.timescale_text
+                           ELSE concat(x.timescale_text, ' (', x.timescale_flag, ')') END AS timescale_shown,
+                      x.itemised, x.is_new, x.note, h.rating, coalesce(h.rating, 'TBC') AS rating_code,
+                      coalesce(x.timescale_month < CAST(? AS DATE) AND h.rating IS DISTINCT FROM 'DG'
+                               AND h.rating IS DISTINCT FROM 'C', false) AS overdue,
+                      list_filter(list_transform(string_split_regex({_FOLD.format(col='x.lead')}, '{_LEAD_SPLIT}'),
+                                                 lambda s: trim(s)), lambda s: s <> '') AS lead_names
+               FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
+               WHERE h.period = ?)
+           SELECT * EXCLUDE (lead_names) FROM plan x
+           WHERE (len(CAST(? AS INTEGER[])) = 0 OR list_contains(CAST(? AS INTEGER[]), x.priority))
+             AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), x.rating_code))
+             AND (len(CAST(? AS VARCHAR[])) = 0 OR len(list_intersect(CAST(? AS VARCHAR[]), x.lead_names)) > 0)
+             AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), x.ofsted_ref))
+             AND (NOT ? OR x.overdue)
+             AND (NOT ? OR x.is_new)
+             AND (? = '' OR contains(lower(concat_ws(' ', x.action_ref, x.description, x.success_measures,
+                                                     x.lead, x.note, x.ofsted_ref)), lower(?)))
+           ORDER BY x.priority, {_REF_ORDER}""",
+        [
+            period, period,
+            list(priorities), list(priorities), list(ratings), list(ratings), list(leads), list(leads),
+            list(ofsted_refs), list(ofsted_refs), overdue_only, new_only, search.strip(), search.strip(),
+        ],
+    )  # fmt: skip
+
+
+def lead_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every lead named in the plan, one entry per person or post (cells naming two are split)."""
+    frame = _df(
+        conn,
+        f"""SELECT DISTINCT trim(s) AS lead
+            FROM (SELECT unnest(string_split_regex({_FOLD.format(col="lead")}, '{_LEAD_SPLIT}')) AS s FROM actions)
+            WHERE trim(s) <> '' ORDER BY lead""",
+    )
+    return [str(v) for v in frame["lead"]]
+
+
+def ofsted_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every Ofsted recommendation the plan answers, in recommendation order ('Ofsted 2' before 'Ofsted 10')."""
+    frame = _df(
+        conn,
+        r"""SELECT DISTINCT ofsted_ref FROM actions WHERE ofsted_ref IS NOT NULL AND trim(ofsted_ref) <> ''
+           ORDER BY try_cast(regexp_extract(ofsted_ref, '\d+') AS INTEGER) NULLS LAST, ofsted_ref""",
+    )
+    return [str(v) for v in frame["ofsted_ref"]]
+
+
+def action_detail(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataFrame:
+    """One action's full record (zero rows if unknown), with its priority's title."""
+    return _df(
+        conn,
+        """SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
+                  x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
+                  x.itemised, x.is_new, x.note
+           FROM actions x LEFT JOIN priorities p ON p.priority = x.priority WHERE x.action_ref = ?""",
+        [action_ref],
+    )
+
+
+def action_kpis(conn: duckdb.DuckDBPyConnection, action_ref: str, la_code: str) -> pd.DataFrame:
+    """`kpi_status` rows of the KPIs that evidence one action."""
+    links = kpi_actions(conn)
+    codes = links.loc[links["action_ref"] == action_ref, "kpi_code"]
+    status = kpi_status(conn, la_code)
+    return status[status["kpi_code"].isin(set(codes))].reset_index(drop=True)
+
+
+def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
+    """Every KPI's observations for one council (KPIs with none get no rows), for small multiples."""
+    return _df(
+        conn,
+        """SELECT kpi_code, kpi_name, unit, polarity, period, value, target, missing_mark
+           FROM kpi_observations WHERE la_code = ? ORDER BY kpi_code, period""",
+        [la_code],
+    )

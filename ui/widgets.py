@@ -1,0 +1,227 @@
+"""Shared widgets and display helpers for the board pages (the only Streamlit code besides pages)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from charts.kpi import long_gaps, status_text
+from charts.style import RAG_LABELS, format_value, period_label, rating_code
+from reports.safe_text import to_safe_csv
+
+RAG_BADGE = {"R": "🔴", "A": "🟠", "LG": "🟢", "DG": "🟩", "C": "🔵", "TBC": "⚪"}
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
+
+
+def plain(text: object) -> str:
+    """Text from data made inert for Streamlit's Markdown (no links, emphasis, maths or headings)."""
+    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
+
+
+def rating_text(value: object) -> str:
+    """'🟠 Amber', '⚪ New (TBC)': the rating's name always beside its colour."""
+    code = rating_code(value)
+    return f"{RAG_BADGE[code]} {RAG_LABELS[code]}"
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_labels(periods: pd.DataFrame) -> dict[date, str]:
+    """{date: 'Nov 2016' or 'Initial (Sep 2015)'} for `reporting_periods` rows, oldest first."""
+    return {_as_date(p): period_label(p, lab) for p, lab in zip(periods["period"], periods["label"], strict=True)}
+
+
+def _as_date(value: object) -> date:
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+def period_pair(prefix: str, periods: pd.DataFrame) -> tuple[date, date]:
+    """Two period pickers, defaulting to the one before the latest and the latest; earlier first."""
+    labels = period_labels(periods)
+    options = sorted(labels)
+    left, right = st.columns(2)
+    previous = left.selectbox(
+        "Compare",
+        options,
+        index=max(len(options) - 2, 0),
+        format_func=labels.__getitem__,
+        key=f"{prefix}.previous",
+        persist_state="session",
+    )
+    current = right.selectbox(
+        "with",
+        options,
+        index=len(options) - 1,
+        format_func=labels.__getitem__,
+        key=f"{prefix}.current",
+        persist_state="session",
+    )
+    assert previous is not None and current is not None
+    if previous == current:
+        st.warning("Both pickers show the same period: choose two different ones to see any movement.")
+    if previous > current:
+        previous, current = current, previous
+        st.info(f"Shown as {labels[previous]} against {labels[current]}: earlier period first.")
+    return previous, current
+
+
+def single_period(prefix: str, periods: pd.DataFrame, label: str = "Ratings as at") -> date:
+    """One period picker defaulting to the latest."""
+    labels = period_labels(periods)
+    options = sorted(labels)
+    chosen = st.selectbox(
+        label,
+        options,
+        index=len(options) - 1,
+        format_func=labels.__getitem__,
+        key=f"{prefix}.period",
+        persist_state="session",
+    )
+    assert chosen is not None
+    return chosen
+
+
+# ---------------------------------------------------------------- charts and tables
+
+
+def show_chart(fig: go.Figure, *, caption: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A chart with its plain-English caption, a table view of its numbers and a CSV download."""
+    chart_tab, table_tab = st.tabs(["Chart", "Table"], key=f"{key}.view")
+    with chart_tab:
+        st.plotly_chart(fig, theme=None, key=f"{key}.chart", config={"displaylogo": False}, alt=caption)
+    with table_tab:
+        st.dataframe(table, hide_index=True)
+    st.caption(plain(caption))
+    download(table, file_name, key=key)
+
+
+def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
+    st.download_button(
+        label,
+        data=to_safe_csv(table),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}.csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def actions_table(frame: pd.DataFrame, *, with_priority: bool = True) -> pd.DataFrame:
+    """Actions as a board reads them: reference, rating by name, what, who, when, how it is measured."""
+    out = pd.DataFrame(
+        {
+            "Action": frame["action_ref"],
+            "Rating": [rating_text(r) for r in frame["rating"]],
+            "Overdue": ["Overdue" if o else "" for o in frame["overdue"]],
+            "Ofsted": frame["ofsted_ref"].fillna(""),
+            "Description": frame["description"].fillna(""),
+            "Lead": frame["lead"].fillna("Not recorded"),
+            "Timescale": frame["timescale_shown"].fillna("Not recorded")
+            if "timescale_shown" in frame
+            else frame["timescale_text"].fillna("Not recorded"),
+            "Success measure": frame["success_measures"].fillna(""),
+        }
+    )
+    if with_priority:
+        out.insert(1, "Priority", frame["priority"].astype(str) + ". " + frame["priority_title"].fillna(""))
+    return out
+
+
+def kpi_tile(row: pd.Series) -> None:
+    """Latest value, change since the previous observation (coloured by polarity), target and status."""
+    unit = str(row["unit"])
+    with st.container(border=True):
+        delta = None
+        if pd.notna(row["change"]):
+            sign = "+" if row["change"] > 0 else ""
+            delta = f"{sign}{format_value(row['change'], unit)} since {pd.Timestamp(row['previous_period']):%b %Y}"
+        st.metric(
+            plain(row["name"]),
+            format_value(row["latest_value"], unit),
+            delta=delta,
+            delta_color="inverse" if row["polarity"] == "lower" else "normal",
+            help=f"Latest observation {pd.Timestamp(row['latest_period']):%B %Y}; "
+            f"{'lower' if row['polarity'] == 'lower' else 'higher'} is better.",
+        )
+        target = format_value(row["target"], unit) if pd.notna(row["target"]) else None
+        if pd.isna(row["on_target"]) or target is None:
+            st.badge("No target set", color="gray")
+        elif bool(row["on_target"]):
+            st.badge(f"On target ({target})", icon=":material/check:", color="blue")
+        else:
+            st.badge(f"Off target ({target})", icon=":material/close:", color="orange")
+
+
+def delivery_sentence(row: pd.Series) -> str:
+    """One `delivery_vs_impact` row said plainly, e.g. 'Action 6.4 is Dark Green, but Care leavers NEET
+    is off target: 53.4% in Dec 2016 against a target of 30%.' (not yet Markdown-escaped)."""
+    done = "Completed" if row["rating"] == "C" else "Dark Green"
+    if row["concern"] == "off target":
+        when = f"{pd.Timestamp(row['latest_period']):%b %Y}"
+        detail = (
+            f"is off target: {format_value(row['latest_value'], row['unit'])} in {when} "
+            f"against a target of {format_value(row['target'], row['unit'])}"
+        )
+    else:
+        detail = f"has {row['concern']}"
+    return f"Action {row['action_ref']} is {done}, but {row['name']} {detail}."
+
+
+def timeline_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind `rag_timeline`: each review with its label and the rating by name."""
+    return pd.DataFrame(
+        {
+            "Period": [period_label(p, lab) for p, lab in zip(history["period"], history["label"], strict=True)],
+            "Rating": [RAG_LABELS[rating_code(r)] for r in history["rating"]],
+        }
+    )
+
+
+def trend_caption(kpi: pd.Series, series: pd.DataFrame) -> str:
+    """What a KPI trend chart shows, in words, including how sparse it is and where it stands."""
+    observed = series[series["value"].notna()]
+    better = "higher" if kpi["polarity"] == "higher" else "lower"
+    if observed.empty:
+        return f"{kpi['name']}: no observations yet. {better.capitalize()} is better."
+    first, last = pd.Timestamp(observed["period"].iloc[0]), pd.Timestamp(observed["period"].iloc[-1])
+    unit = str(kpi["unit"])
+    text = f"{kpi['name']} ({better} is better): {len(observed)} observation(s)"
+    text += f" from {first:%b %Y} to {last:%b %Y}." if len(observed) > 1 else f" in {last:%b %Y}."
+    text += f" Latest {format_value(observed['value'].iloc[-1], unit)}"
+    if pd.notna(kpi["target"]) and pd.notna(kpi["on_target"]):
+        state = "on" if bool(kpi["on_target"]) else "off"
+        text += f", {state} target (target {format_value(kpi['target'], unit)}, dashed line)."
+    else:
+        text += "; no numeric target is set."
+    if long_gaps(series):
+        text += " A dotted line means no data was reported in between; it is not a measured trend."
+    return text
+
+
+def kpi_status_table(status: pd.DataFrame) -> pd.DataFrame:
+    """`kpi_status` as a board reads it: latest and previous values with months, target, status."""
+
+    def when(value: object, period: object) -> str:
+        return "" if pd.isna(value) else f"{format_value(value, unit)} ({pd.Timestamp(period):%b %Y})"  # type: ignore[call-overload, arg-type]
+
+    rows = []
+    for _, row in status.iterrows():
+        unit = row["unit"]
+        rows.append(
+            {
+                "KPI": row["name"],
+                "Better": row["polarity"],
+                "Latest": when(row["latest_value"], row["latest_period"]) or "No data",
+                "Previous": when(row["previous_value"], row["previous_period"]) or "None",
+                "Target": format_value(row["target"], unit) if pd.notna(row["target"]) else "None set",
+                "Status": status_text(row["latest_value"], row["target"], row["polarity"]),
+                "Actions": row["actions"],
+            }
+        )
+    return pd.DataFrame(rows)
