@@ -121,8 +121,9 @@ def parse_kpis(
         )
     long = long[has_label].copy()
     kpis = _kpi_definitions(sheet, header, long, problems, catalogue)
-    long["kpi_code"] = [kpis.resolve(code, name) for code, name in zip(long["code"], long["kpi"], strict=True)]
-
+    pairs = long[["code", "kpi"]].drop_duplicates()
+    pairs["kpi_code"] = [kpis.resolve(c, k) for c, k in zip(pairs["code"], pairs["kpi"], strict=True)]
+    long = long.merge(pairs, on=["code", "kpi"], how="left", sort=False)
     values = long[long["value"].notna() & (long["value"].astype("str").str.strip() != "")].copy()
     months = {text: parse_month(text) for text in values["month"].unique()}
     values["period"] = values["month"].map(months)
@@ -155,7 +156,7 @@ def parse_kpis(
             percent_styled[mask] = sheet.percent_mask(int(col), rows).to_numpy()
     values["value_num"] = np.where(percent_styled, parsed["value"] * 100, parsed["value"]).round(10)
     values["missing_mark"] = parsed["mark"]
-    values["unit"] = values["kpi_code"].map(lambda c: kpis.units.get(c, "Number"))
+    values["unit"] = values["kpi_code"].map(kpis.units).fillna("Number")
     is_percent = (values["unit"] == "%") | parsed["percent_sign"].to_numpy() | percent_styled
     out_of_range = is_percent & ((values["value_num"] < 0) | (values["value_num"] > 100))
     for frame_row, col, text, number in values.loc[
@@ -172,7 +173,7 @@ def parse_kpis(
         kpis.mark_percent(code)
 
     values["la_code"] = values["la"].where(values["la"] != "", default_la)
-    values["target_num"] = values["kpi_code"].map(lambda c: kpis.targets.get(c))
+    values["target_num"] = values["kpi_code"].map(kpis.targets).astype("float64")
     if header.shape == "kpi_long" and "target" in header.roles:
         row_targets = parse_numbers(values["target"])
         for frame_row, text in values.loc[row_targets["bad"], ["frame_row", "target"]].itertuples(index=False):

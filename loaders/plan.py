@@ -181,7 +181,7 @@ def parse_plan(
             columns=PRIORITY_COLUMNS,
         ),
         actions=pd.DataFrame(actions, columns=ACTION_COLUMNS),
-        ratings=pd.DataFrame(ratings, columns=RATING_COLUMNS),
+        ratings=pd.DataFrame(ratings, columns=RATING_COLUMNS, dtype=object),
         period_labels=labels,
     )
 
