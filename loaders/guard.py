@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +25,7 @@ MAX_RATIO = 100
 MAX_ROWS = 1_100_000
 MAX_COLUMNS = 500
 _CHUNK = 1024**2
+_OVERLAP = 512
 
 Kind = Literal["xlsx", "csv"]
 
@@ -156,7 +158,7 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
     return tuple(
         _inspect_sheet(
             name,
-            _read_capped(archive, infos.get(path), file_name),
+            _stream_capped(archive, infos.get(path), file_name),
             percent_styles,
             file_name,
         )
@@ -165,11 +167,15 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_name: str) -> bytes:
-    """Inflate one part, stopping the moment it exceeds what its header declared (or the cap)."""
+    """Inflate one (small) part whole, within the caps of `_stream_capped`."""
+    return b"".join(_stream_capped(archive, info, file_name))
+
+
+def _stream_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_name: str) -> Iterator[bytes]:
+    """Inflate one part chunk by chunk, stopping the moment it exceeds what its header declared (or the cap)."""
     if info is None:
-        return b""
+        return
     cap = min(info.file_size, MAX_ENTRY_BYTES)
-    chunks: list[bytes] = []
     size = 0
     try:
         with archive.open(info) as stream:
@@ -181,14 +187,13 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_na
                         "File too large when unpacked",
                         file_name,
                     )
-                chunks.append(chunk)
+                yield chunk
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise UnreadableFile(
             f"part '{info.filename}' of the workbook is damaged ({exc}). Open and re-save it in Excel.",
             "Damaged workbook",
             file_name,
         ) from None
-    return b"".join(chunks)
 
 
 def _parse_xml(data: bytes, part: str, file_name: str) -> ElementTree.Element:
@@ -261,8 +266,45 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _inspect_sheet(name: str, xml: bytes, percent_styles: frozenset[int], file_name: str) -> SheetXml:
-    if (m := _DIMENSION.search(xml, 0, 4096)) and m[3] and m[4]:
+def _inspect_sheet(name: str, chunks: Iterable[bytes], percent_styles: frozenset[int], file_name: str) -> SheetXml:
+    """One pass over a sheet's XML, a chunk at a time: size limits, where cells start, percentage cells.
+
+    Consecutive chunks overlap by a few hundred bytes so no tag is missed at a boundary; the results
+    are minima, maxima and sets, which a tag seen twice does not change.
+    """
+    percent_pattern = _percent_pattern(percent_styles)
+    origin_row: int | None = None
+    origin_col: int | None = None
+    percent: set[tuple[int, int]] = set()
+    carry = b""
+    first = True
+    for chunk in chunks:
+        buffer = carry + chunk
+        if first:
+            _check_dimension(name, buffer, file_name)
+            first = False
+        tail = buffer.rfind(b"<row ")
+        if tail >= 0 and (last := _LAST_ROW.match(buffer, tail)) and int(last[1]) > MAX_ROWS:
+            raise RefusedFile(
+                f"sheet '{name}' has rows up to {int(last[1]):,}; the limit is {MAX_ROWS:,}.",
+                "Sheet too large",
+                file_name,
+            )
+        if origin_col != 0:
+            for match in _VALUED_CELL.finditer(buffer):
+                row, col = int(match[2]), _col_index(match[1])
+                origin_row = row if origin_row is None else min(origin_row, row)
+                origin_col = col if origin_col is None else min(origin_col, col)
+                if origin_col == 0:
+                    break
+        if percent_pattern is not None:
+            percent.update((int(m[2]), _col_index(m[1])) for m in percent_pattern.finditer(buffer))
+        carry = buffer[-_OVERLAP:]
+    return SheetXml(name, origin_row or 1, origin_col or 0, frozenset(percent))
+
+
+def _check_dimension(name: str, head: bytes, file_name: str) -> None:
+    if (m := _DIMENSION.search(head, 0, 4096)) and m[3] and m[4]:
         rows = int(m[4]) - int(m[2] or 1) + 1
         cols = _col_index(m[3]) - _col_index(m[1] or b"A") + 1
         if rows > MAX_ROWS or cols > MAX_COLUMNS:
@@ -272,29 +314,11 @@ def _inspect_sheet(name: str, xml: bytes, percent_styles: frozenset[int], file_n
                 "Sheet too large",
                 file_name,
             )
-    tail = xml.rfind(b"<row ")
-    if tail >= 0 and (last := _LAST_ROW.match(xml, tail)) and int(last[1]) > MAX_ROWS:
-        raise RefusedFile(
-            f"sheet '{name}' has rows up to {int(last[1]):,}; the limit is {MAX_ROWS:,}.",
-            "Sheet too large",
-            file_name,
-        )
-    origin_row, origin_col = 1, 0
-    first = _VALUED_CELL.search(xml)
-    if first:
-        origin_row = int(first[2])
-        origin_col = _col_index(first[1])
-        for match in _VALUED_CELL.finditer(xml, first.end()):
-            if origin_col == 0:
-                break
-            origin_col = min(origin_col, _col_index(match[1]))
-    return SheetXml(name, origin_row, origin_col, _percent_cells(xml, percent_styles))
 
 
-def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> frozenset[tuple[int, int]]:
-    """(Excel row, 0-based column) of every cell shown as a percentage."""
+def _percent_pattern(percent_styles: frozenset[int]) -> re.Pattern[bytes] | None:
+    """Matches cells (column letters, row) whose style shows a percentage; None when no style does."""
     if not percent_styles:
-        return frozenset()
+        return None
     styles = b"|".join(str(s).encode() for s in sorted(percent_styles))
-    pattern = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + styles + rb')"')
-    return frozenset((int(m[2]), _col_index(m[1])) for m in pattern.finditer(xml))
+    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + styles + rb')"')

@@ -262,7 +262,7 @@ def parse_numbers(raw: pd.Series) -> pd.DataFrame:
         {
             "value": value,
             "percent_sign": False,
-            "mark": pd.Series(np.where(blank, "", None), index=raw.index, dtype=object),
+            "mark": pd.Series(["" if b else None for b in blank.tolist()], index=raw.index, dtype="object"),
             "bad": False,
         },
         index=raw.index,
