@@ -1,22 +1,35 @@
 """Read an upload in a child process with memory and time limits, so no file can harm the server.
 
-A reader written in Rust can panic or abort, and a crafted file can make any reader eat
-memory or spin; in the server process that would take every session down with it. Here the
-file is parsed in a process forked from a small forkserver (loaders already imported, so a
-parse costs milliseconds, not a fresh interpreter), under RLIMIT_AS (address space) and
-RLIMIT_CPU, with a wall-clock deadline enforced by the parent. The caller gets the `Parsed`
-back, or a RefusedFile / UnreadableFile with a plain message; `detail` on the error says
-what happened for the audit log.
+A reader written in Rust can panic or abort, and a crafted file can make any reader eat memory
+or spin; in the server process that would take every session down with it. So the server
+starts one small helper process (`python -m loaders.isolated SOCKET`) that has the loaders
+imported but never reads a file itself; for each upload it forks a child, which sets
+RLIMIT_AS (address space), RLIMIT_CPU and no core dumps, reads the file and sends the result
+back over a private Unix socket. The parent enforces a wall-clock deadline and kills that
+child (by its process id) when it passes. A fork of the single-threaded helper is cheap
+(no interpreter start, no imports) and safe (no threads of the server are copied).
+
+The caller gets the `Parsed` back, or a RefusedFile / UnreadableFile with a plain message;
+`detail` on the error says what happened, for the audit log.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import atexit
+import contextlib
 import os
+import pickle
 import resource
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Any
 
 from loaders.ingest import read_bytes
@@ -26,60 +39,79 @@ from loaders.problems import LoaderError, RefusedFile, UnreadableFile
 MEMORY_MB = int(os.environ.get("DASHBOARD_PARSE_MEMORY_MB", "2048"))
 SECONDS = float(os.environ.get("DASHBOARD_PARSE_SECONDS", "60"))
 Reader = Callable[..., Parsed]
+_ROOT = Path(__file__).resolve().parent.parent
+_HEADER = struct.Struct("!Q")
+_lock = threading.Lock()
+_helper: subprocess.Popen[bytes] | None = None
+_socket_path = ""
 
-_context: BaseContext | None = None
+
+# --- the server side ---------------------------------------------------------------------------
 
 
-def _ctx() -> BaseContext:
-    global _context
-    if _context is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", "loaders.isolated"])
-        _context = context
-    return _context
+def _helper_path() -> str:
+    """Start the helper if it is not running; the path of its socket."""
+    global _helper, _socket_path
+    with _lock:
+        if _helper is not None and _helper.poll() is None:
+            return _socket_path
+        folder = tempfile.mkdtemp(prefix="dashboard-parse-")  # mode 0700: only this user can connect
+        path = os.path.join(folder, "socket")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+        helper = subprocess.Popen(
+            [sys.executable, "-m", "loaders.isolated", path, str(os.getpid())],
+            cwd=_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        deadline = time.monotonic() + 60
+        while not os.path.exists(path):
+            if helper.poll() is not None or time.monotonic() > deadline:
+                helper.kill()
+                raise RuntimeError("the file-reading helper process did not start")
+            time.sleep(0.02)
+        _helper, _socket_path = helper, path
+        return path
+
+
+@atexit.register
+def _stop_helper() -> None:
+    if _helper is not None and _helper.poll() is None:
+        _helper.terminate()
 
 
 def warm_up() -> None:
-    """Start the forkserver now (about a second, once per server process) rather than on the first upload."""
-    from multiprocessing import forkserver
-
-    _ctx()
-    forkserver.ensure_running()
+    """Start the helper now (once per server process) rather than on the first upload."""
+    _helper_path()
 
 
-def _limit(memory_mb: int, seconds: float) -> None:
-    memory = memory_mb * 1024**2
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def _send(sock: socket.socket, payload: bytes) -> None:
+    sock.sendall(_HEADER.pack(len(payload)) + payload)
 
 
-def _child(
-    send: Connection,
-    reader: Reader,
-    data: bytes,
-    file_name: str,
-    options: dict[str, Any],
-    memory_mb: int,
-    seconds: float,
-) -> None:
-    result: tuple[Any, ...]
-    try:
-        _limit(memory_mb, seconds)
-        result = ("ok", reader(data, file_name, **options))
-    except LoaderError as exc:
-        result = ("refused" if isinstance(exc, RefusedFile) else "unreadable", exc.message, exc.title)
-    except MemoryError:
-        result = ("memory",)
-    except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException; every failure is reported
-        result = ("crash", f"{type(exc).__name__}: {exc}"[:2000])
-    try:
-        send.send(result)
-    except MemoryError:
-        send.send(("memory",))
-    finally:
-        send.close()
+def _receive(sock: socket.socket, deadline: float | None) -> bytes | None:
+    """One length-prefixed message, or None if the other side went away first."""
+
+    def exactly(size: int) -> bytes | None:
+        chunks, got = [], 0
+        while got < size:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                sock.settimeout(remaining)
+            chunk = sock.recv(min(size - got, 1 << 20))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    header = exactly(_HEADER.size)
+    if header is None:
+        return None
+    return exactly(_HEADER.unpack(header)[0])
 
 
 def _refused(message: str, title: str, file_name: str, detail: str) -> RefusedFile:
@@ -97,34 +129,29 @@ def parse(
     seconds: float | None = None,
     **options: Any,
 ) -> Parsed:
-    """`reader(data, file_name, **options)` run in a limited child process; the same result or error."""
+    """`reader(data, file_name, **options)` run in a limited child process: the same result or error."""
     memory_mb = memory_mb or MEMORY_MB
     seconds = seconds or SECONDS
-    context = _ctx()
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(  # type: ignore[attr-defined]
-        target=_child,
-        args=(send, reader, data, file_name, options, memory_mb, seconds),
-        daemon=True,
-    )
-    process.start()
-    send.close()
+    deadline = time.monotonic() + seconds
+    child = 0
     result: tuple[Any, ...] | None = None
     timed_out = False
-    try:
-        if receive.poll(seconds):
-            try:
-                result = receive.recv()
-            except (EOFError, OSError):
-                result = None
-        else:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(_helper_path())
+        try:
+            pid_message = _receive(sock, deadline)
+            child = int(pid_message or b"0")
+            _send(sock, pickle.dumps((reader, data, file_name, options, memory_mb, seconds), protocol=5))
+            payload = _receive(sock, deadline)
+            result = None if payload is None else pickle.loads(payload)
+        except TimeoutError:
             timed_out = True
-    finally:
-        receive.close()
-        process.join(2)
-        if process.is_alive():
-            process.kill()
-            process.join()
+        except (ConnectionError, OSError, EOFError, pickle.UnpicklingError):
+            result = None
+        finally:
+            if child and (timed_out or result is None):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGKILL)
     if result is not None and result[0] == "ok":
         parsed: Parsed = result[1]
         return parsed
@@ -134,7 +161,7 @@ def parse(
             "Check the file is a plan tracker or KPI return; split very large files.",
             "File took too long to read",
             file_name,
-            f"wall-clock limit {seconds} s",
+            f"wall-clock limit {seconds} s; child {child} killed",
         )
     if result is None:
         raise _refused(
@@ -142,7 +169,7 @@ def parse(
             "as .xlsx, or save it as CSV (UTF-8).",
             "File could not be read safely",
             file_name,
-            f"child process ended with exit code {process.exitcode}",
+            f"child process {child} ended without a result (crash, abort or killed by a limit)",
         )
     if result[0] == "memory":
         raise _refused(
@@ -163,3 +190,72 @@ def parse(
     )
     error.detail = result[1]  # type: ignore[attr-defined]
     raise error
+
+
+# --- the helper side ---------------------------------------------------------------------------
+
+
+def _limit(memory_mb: int, seconds: float) -> None:
+    memory = memory_mb * 1024**2
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _handle(conn: socket.socket) -> None:
+    """In a forked child: read one request, run it under limits, send the outcome."""
+    _send(conn, str(os.getpid()).encode())
+    request = _receive(conn, None)
+    if request is None:
+        return
+    result: tuple[Any, ...]
+    try:
+        reader, data, file_name, options, memory_mb, seconds = pickle.loads(request)
+        del request
+        _limit(memory_mb, seconds)
+        result = ("ok", reader(data, file_name, **options))
+    except LoaderError as exc:
+        result = ("refused" if isinstance(exc, RefusedFile) else "unreadable", exc.message, exc.title)
+    except MemoryError:
+        result = ("memory",)
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException; every failure is reported
+        result = ("crash", f"{type(exc).__name__}: {exc}"[:2000])
+    try:
+        payload = pickle.dumps(result, protocol=5)
+    except MemoryError:
+        payload = pickle.dumps(("memory",))
+    _send(conn, payload)
+
+
+def serve(path: str, parent: int) -> None:
+    """The helper's loop: fork a child per connection; exit when the server process is gone."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path + ".tmp")
+        os.rename(path + ".tmp", path)
+        listener.listen(64)
+        listener.settimeout(2)
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                if os.getppid() != parent:
+                    return
+                continue
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    listener.close()
+                    conn.settimeout(None)
+                    _handle(conn)
+                except BaseException:  # noqa: BLE001 - a child must never return into the loop
+                    code = 1
+                finally:
+                    os._exit(code)
+            conn.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -31,12 +31,25 @@ def record(
 ) -> None:
     cur = conn.cursor()
     try:
-        cur.execute(
-            "INSERT INTO audit_log VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?)",
-            [now_utc(), username or "anonymous", role or "", action, target, outcome, detail[:_DETAIL_LIMIT]],
-        )
+        insert(cur, username, role, action, target, outcome, detail)
     finally:
         cur.close()
+
+
+def insert(
+    cur: duckdb.DuckDBPyConnection,
+    username: str,
+    role: str,
+    action: str,
+    target: str = "",
+    outcome: str = "ok",
+    detail: str = "",
+) -> None:
+    """Write one entry on this very cursor, so it joins the transaction open on it."""
+    cur.execute(
+        "INSERT INTO audit_log VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?, ?)",
+        [now_utc(), username or "anonymous", role or "", action, target, outcome, detail[:_DETAIL_LIMIT]],
+    )
 
 
 def entries(

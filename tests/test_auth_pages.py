@@ -22,14 +22,14 @@ def app() -> AppTest:
 
 
 def nav_titles(at: AppTest) -> set[str]:
-    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}  # noqa: SLF001
+    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}
 
 
 def goto(at: AppTest, title: str) -> AppTest:
     """Open a page st.navigation registered under `title` (the sign-in page is a function, not a file)."""
-    hashes = [h for h, p in at._registered_pages.items() if p.get("page_name") in title.split("|")]  # noqa: SLF001
+    hashes = [h for h, p in at._registered_pages.items() if p.get("page_name") in title.split("|")]
     assert hashes, f"{title} is not in the navigation"
-    at._page_hash = hashes[0]  # noqa: SLF001
+    at._page_hash = hashes[0]
     return at.run()
 
 

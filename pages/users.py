@@ -1,0 +1,145 @@
+"""Users (admins): accounts and roles, who may view, and a backup of everything.
+
+Each change is a new version of the account, recorded in the audit log; it takes effect on
+the person's next click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from store import accounts
+from store.queries import setting
+from store.writes import submit_settings
+from ui import auth
+from ui.data import cached, connection
+
+user = auth.require_role("admin")
+st.title("Users")
+for kind, text in st.session_state.pop("users.flash", []):
+    (st.success if kind == "ok" else st.error)(text)
+if auth.oidc_configured():
+    st.info(
+        "People sign in with the council's identity provider. An account here, named by the person's email, "
+        "sets their role (or shuts them out when disabled); without one, the [roles] lists in secrets.toml decide."
+    )
+
+conn = connection()
+listing = accounts.listing(conn).rename(
+    columns={
+        "username": "Username",
+        "display_name": "Name",
+        "role": "Role",
+        "disabled": "Disabled",
+        "has_password": "Local password",
+        "last_changed_at": "Last changed (UTC)",
+        "last_changed_by": "By",
+        "last_change": "Change",
+    }
+)
+st.dataframe(listing, hide_index=True, width="stretch", key="users.table")
+
+
+def admin_change(action: str, target: str, change: Callable[[str], object], done: str) -> None:
+    """Run one account change for the admin clicking now, record it, and say how it went."""
+    who = auth.current_user()
+    if who is None or not auth.can(who, "admin"):
+        st.session_state["users.flash"] = [("error", "Only an admin can change accounts.")]
+        return
+    try:
+        change(who.username)
+    except accounts.AccountError as exc:
+        auth.log(action, target, "refused", exc.message)
+        st.session_state["users.flash"] = [("error", f"{exc.title}: {exc.message}")]
+        return
+    auth.log(action, target, "ok")
+    st.session_state["users.flash"] = [("ok", done)]
+
+
+def add_account() -> None:
+    state = st.session_state
+    name, role = state.get("users.new_name", ""), state.get("users.new_role", "viewer")
+    password = state.get("users.new_password", "") or None
+    state["users.new_password"] = ""
+    admin_change(
+        "account_add",
+        f"{name} as {role}",
+        lambda by: accounts.add(connection(), name, role, password, by=by),
+        f"Account {accounts.normalise_username(name)} added as {role}.",
+    )
+
+
+def change_account() -> None:
+    state = st.session_state
+    name, what = state.get("users.target"), state.get("users.change")
+    if not name or not what:
+        return
+    if what == "Set role":
+        role = state.get("users.role", "viewer")
+        admin_change(
+            "role_change",
+            f"{name} to {role}",
+            lambda by: accounts.set_role(connection(), name, role, by=by),
+            f"{name} is now {role}.",
+        )
+    elif what == "Disable":
+        admin_change("disable", name, lambda by: accounts.disable(connection(), name, by=by), f"{name} disabled.")
+    elif what == "Enable":
+        admin_change("enable", name, lambda by: accounts.enable(connection(), name, by=by), f"{name} enabled.")
+    elif what == "Reset password":
+        password = state.get("users.password", "")
+        state["users.password"] = ""
+        admin_change(
+            "password_reset",
+            name,
+            lambda by: accounts.reset_password(connection(), name, password, by=by),
+            f"Password of {name} reset; they are signed out everywhere.",
+        )
+
+
+st.subheader("Add an account")
+with st.form("users.add_form", clear_on_submit=False):
+    st.text_input("Username (an email address works)", key="users.new_name")
+    st.selectbox("Role", accounts.ROLES, key="users.new_role")
+    st.text_input(
+        f"Password (at least {accounts.MIN_PASSWORD} characters; leave empty for someone who signs in "
+        "through the council's identity provider)",
+        type="password",
+        key="users.new_password",
+    )
+    st.form_submit_button("Add account", on_click=add_account)
+
+if not listing.empty:
+    st.subheader("Change an account")
+    with st.form("users.change_form"):
+        st.selectbox("Account", list(listing["Username"]), key="users.target")
+        st.radio("Change", ["Set role", "Disable", "Enable", "Reset password"], key="users.change", horizontal=True)
+        st.selectbox("New role (for Set role)", accounts.ROLES, key="users.role")
+        st.text_input("New password (for Reset password)", type="password", key="users.password")
+        st.form_submit_button("Apply", on_click=change_account)
+
+
+def set_viewing() -> None:
+    value = st.session_state.get("users.viewing", "open")
+    who = auth.current_user()
+    if who is None or not auth.can(who, "admin"):
+        return
+    submit_settings(connection(), {"viewing": value}, who.username)
+    auth.log("setting_change", "viewing", "ok", value)
+    st.session_state["users.flash"] = [("ok", f"Viewing is now: {value}.")]
+
+
+st.subheader("Who may view the dashboard")
+current = cached(setting)("viewing", "open")
+with st.form("users.viewing_form"):
+    st.radio(
+        "Viewing",
+        ["open", "sign-in"],
+        index=0 if current != "sign-in" else 1,
+        format_func=lambda v: "Anyone with the link" if v == "open" else "Signed-in people only",
+        key="users.viewing",
+        horizontal=True,
+    )
+    st.form_submit_button("Save", on_click=set_viewing)

@@ -1,0 +1,213 @@
+"""Submissions over time: store an upload, roll one back, re-apply it, fetch its original file,
+and see what it changed. Rolling back and re-applying only add events; nothing is deleted.
+
+The app process is the only writer. Within it, every write that decides something from what
+the store holds (is this file a duplicate? is this submission still active?) runs under one
+lock, so two people confirming at the same moment land one after the other.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from loaders.model import Parsed
+from store import audit
+from store.db import now_utc
+from store.writes import Outcome, submit
+
+_WRITE_LOCK = threading.Lock()
+WAIT_SECONDS = 30.0
+_DATA_KINDS = ("plan", "kpi", "plan+kpi")
+
+
+class HistoryError(Exception):
+    """A history action that cannot be done; `title` and `message` are for the user."""
+
+    def __init__(self, message: str, title: str = "Not done") -> None:
+        super().__init__(message)
+        self.title = title
+        self.message = message
+
+
+class Busy(HistoryError):
+    def __init__(self) -> None:
+        super().__init__(
+            "another upload or rollback is being stored right now. Nothing was stored; try again in a moment.",
+            "Please try again",
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+
+
+def _locked(wait: float) -> None:
+    if not _WRITE_LOCK.acquire(timeout=wait):
+        raise Busy()
+
+
+def store_upload(
+    conn: duckdb.DuckDBPyConnection,
+    parsed: Parsed,
+    raw: bytes,
+    actor: Actor,
+    note: str = "",
+    wait: float = WAIT_SECONDS,
+) -> Outcome:
+    """Store a checked file as one submission (all or nothing) and record the result in the audit log."""
+    _locked(wait)
+    try:
+        outcome = submit(conn, parsed, raw, actor.username, note)
+    finally:
+        _WRITE_LOCK.release()
+    target = parsed.file_name if outcome.submission_id is None else f"submission {outcome.submission_id}"
+    audit.record(
+        conn, actor.username, actor.role, "upload", target, outcome.status, f"{parsed.file_name} {parsed.sha256}"
+    )
+    return outcome
+
+
+def rollback(conn: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor, wait: float = WAIT_SECONDS) -> str:
+    """Take a submission out of the current data; it stays listed and can be re-applied."""
+    return _event(conn, submission_id, actor, "rolled_back", "active", "rollback", wait)
+
+
+def reapply(conn: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor, wait: float = WAIT_SECONDS) -> str:
+    """Put a rolled-back submission back into the current data."""
+    return _event(conn, submission_id, actor, "reapplied", "rolled back", "reapply", wait)
+
+
+def _event(
+    conn: duckdb.DuckDBPyConnection,
+    submission_id: int,
+    actor: Actor,
+    event: str,
+    needs: str,
+    action: str,
+    wait: float,
+) -> str:
+    _locked(wait)
+    cur = conn.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            row = cur.execute(
+                "SELECT status, kind FROM submissions WHERE submission_id = ?", [submission_id]
+            ).fetchone()
+            if row is None:
+                raise HistoryError(f"there is no submission {submission_id}.", "No such submission")
+            status, kind = row
+            if kind not in _DATA_KINDS:
+                raise HistoryError("settings are changed on the Users page, not rolled back.", "Not a data upload")
+            if status != needs:
+                raise HistoryError(f"submission {submission_id} is already {status}.", "Nothing to do")
+            cur.execute(
+                "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, ?, ?, ?)",
+                [submission_id, event, now_utc(), actor.username],
+            )
+            audit.insert(cur, actor.username, actor.role, action, f"submission {submission_id}", "ok")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+    finally:
+        cur.close()
+        _WRITE_LOCK.release()
+    verb = "rolled back" if event == "rolled_back" else "re-applied"
+    return f"Submission {submission_id} {verb}. Every page shows the data as it now stands."
+
+
+def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    cur = conn.cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()
+
+
+def listing(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every submission, newest first, with who, when, file, SHA-256, counts, status and last event."""
+    return _df(
+        conn,
+        """SELECT s.submission_id, s.kind, s.file_name, s.sha256, s.submitted_by, s.submitted_at,
+                  s.action_rows, s.rating_rows, s.kpi_rows, s.observation_rows, s.warnings, s.note, s.status,
+                  e.event AS last_event, e.event_at AS last_event_at, e.by_user AS last_event_by
+           FROM submissions s LEFT JOIN _latest_event e USING (submission_id)
+           ORDER BY s.submission_id DESC""",
+    )
+
+
+def events(conn: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
+    return _df(
+        conn,
+        "SELECT event, event_at, by_user FROM submission_event WHERE submission_id = ? ORDER BY event_id",
+        [submission_id],
+    )
+
+
+def original_file(conn: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, bytes] | None:
+    """The file exactly as uploaded (kept once per SHA-256)."""
+    cur = conn.cursor()
+    try:
+        row = cur.execute("SELECT file_name, content FROM original_file WHERE sha256 = ?", [sha256]).fetchone()
+    finally:
+        cur.close()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+_CHANGE = """CASE WHEN p.{k} IS NULL THEN 'new' WHEN {differs} THEN 'changed' ELSE 'unchanged' END"""
+
+
+def observation_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000) -> pd.DataFrame:
+    """Each KPI value the submission holds, with the value before it (from earlier active submissions)."""
+    differs = "(n.value IS DISTINCT FROM p.value OR coalesce(n.missing_mark, '') <> coalesce(p.missing_mark, ''))"
+    return _df(
+        conn,
+        f"""WITH prior AS (
+                SELECT kpi_code, la_code, period, value, missing_mark FROM observation_entry
+                JOIN _active USING (submission_id) WHERE submission_id < ?
+                QUALIFY row_number() OVER (PARTITION BY kpi_code, la_code, period ORDER BY submission_id DESC) = 1)
+            SELECT n.kpi_code, n.la_code, n.period, p.value AS before, n.value AS after,
+                   coalesce(n.missing_mark, '') AS missing_mark,
+                   {_CHANGE.format(k="kpi_code", differs=differs)} AS change
+            FROM observation_entry n LEFT JOIN prior p USING (kpi_code, la_code, period)
+            WHERE n.submission_id = ?
+            ORDER BY change = 'unchanged', change = 'new', n.kpi_code, n.la_code, n.period LIMIT ?""",
+        [submission_id, submission_id, limit],
+    )
+
+
+def rating_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000) -> pd.DataFrame:
+    """Each rating the submission holds, with the rating before it."""
+    return _df(
+        conn,
+        f"""WITH prior AS (
+                SELECT action_ref, period, rating FROM rating_entry JOIN _active USING (submission_id)
+                WHERE submission_id < ?
+                QUALIFY row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) = 1)
+            SELECT n.action_ref, n.period, p.rating AS before, n.rating AS after,
+                   {_CHANGE.format(k="action_ref", differs="n.rating IS DISTINCT FROM p.rating")} AS change
+            FROM rating_entry n LEFT JOIN prior p USING (action_ref, period)
+            WHERE n.submission_id = ?
+            ORDER BY change = 'unchanged', change = 'new', n.excel_row, n.period LIMIT ?""",
+        [submission_id, submission_id, limit],
+    )
+
+
+def change_counts(conn: duckdb.DuckDBPyConnection, submission_id: int) -> dict[str, dict[str, int]]:
+    """{'KPI values': {'new': n, 'changed': n, 'unchanged': n}, 'Ratings': {...}} for one submission."""
+    counts: dict[str, dict[str, int]] = {}
+    for label, frame in (
+        ("KPI values", observation_changes(conn, submission_id, limit=10_000_000)),
+        ("Ratings", rating_changes(conn, submission_id, limit=10_000_000)),
+    ):
+        if len(frame):
+            tally = frame["change"].value_counts()
+            counts[label] = {k: int(tally.get(k, 0)) for k in ("new", "changed", "unchanged")}
+    return counts

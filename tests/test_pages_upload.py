@@ -1,0 +1,206 @@
+"""Who may do what, page by page (AppTest): local accounts and identity-provider claims (st.user).
+
+Every page checks the role itself; navigation only hides what a role cannot use.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from store import accounts, audit, connect, history
+from tests.data.good.make_fictional import workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+PASSWORD = "correct horse battery"
+GOOD = ROOT / "tests" / "data" / "good"
+PAGES = {
+    "pages/overview.py": "viewer",
+    "pages/upload.py": "uploader",
+    "pages/history.py": "uploader",
+    "pages/audit_log.py": "admin",
+    "pages/users.py": "admin",
+}
+RANK = {None: 0, "viewer": 1, "uploader": 2, "admin": 3}
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only-not-a-secret",
+        "client_id": "test",
+        "client_secret": "test",
+        "server_metadata_url": "https://login.example/.well-known/openid-configuration",
+    },
+    "roles": {"claim": "groups", "admin": ["grp-admins"], "uploader": ["grp-performance"], "viewer": ["grp-staff"]},
+}
+
+
+def with_db(db_path: Path, fn, *args):  # type: ignore[no-untyped-def]
+    conn = connect(db_path)
+    try:
+        return fn(conn, *args)
+    finally:
+        conn.close()
+
+
+def ensure_account(db_path: Path, name: str, role: str) -> accounts.Account:
+    def run(conn):  # type: ignore[no-untyped-def]
+        return accounts.get(conn, name) or accounts.add(conn, name, role, PASSWORD, by="test")
+
+    return with_db(db_path, run)
+
+
+def local_app(db_path: Path, role: str | None, script: str = "dashboard.py") -> AppTest:
+    """An app session signed in (through the store's account) as someone with `role`."""
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    ensure_account(db_path, "root", "admin")
+    if role is not None:
+        account = ensure_account(db_path, "root" if role == "admin" else f"{role}-person", role)
+        at.session_state["auth.user"] = account.username
+        at.session_state["auth.stamp"] = account.password_version
+    return at
+
+
+def oidc_app(groups: list[str] | None, script: str = "dashboard.py") -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at.secrets = OIDC_SECRETS
+    at.user = {"is_logged_in": False} if groups is None else {
+        "is_logged_in": True, "email": "pat@northmoor.example", "name": "Pat", "groups": groups,
+    }  # fmt: skip
+    return at
+
+
+def denied(at: AppTest) -> bool:
+    texts = [e.value for e in (*at.error, *at.warning)]
+    return any("Not allowed" in t or "Please sign in" in t for t in texts)
+
+
+def nav_titles(at: AppTest) -> set[str]:
+    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}
+
+
+TITLES = {"pages/upload.py": "Upload", "pages/history.py": "History", "pages/audit_log.py": "Audit log",
+          "pages/users.py": "Users", "pages/overview.py": "Overview"}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [None, "viewer", "uploader", "admin"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_local_role_by_page(app_db: Path, role: str | None, page: str) -> None:
+    allowed = RANK[role] >= RANK[PAGES[page]] or PAGES[page] == "viewer"
+    at = local_app(app_db, role, page).run()
+    assert not at.exception, at.exception
+    assert denied(at) is not allowed
+    dash = local_app(app_db, role).run()
+    assert (TITLES[page] in nav_titles(dash)) is allowed
+
+
+@pytest.mark.parametrize(
+    ("groups", "role"),
+    [(None, None), (["grp-other"], None), (["grp-staff"], "viewer"), (["grp-performance"], "uploader"),
+     (["grp-staff", "grp-admins"], "admin")],
+)  # fmt: skip
+@pytest.mark.parametrize("page", ["pages/upload.py", "pages/history.py", "pages/audit_log.py", "pages/users.py"])
+def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, role: str | None, page: str) -> None:
+    at = oidc_app(groups, page).run()
+    assert not at.exception, at.exception
+    assert denied(at) is not (RANK[role] >= RANK[PAGES[page]])
+    dash = oidc_app(groups).run()
+    assert (TITLES[page] in nav_titles(dash)) is (RANK[role] >= RANK[PAGES[page]])
+
+
+def test_store_account_overrides_claims_and_disabling_shuts_out(app_db: Path) -> None:
+    with_db(app_db, lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
+    at = oidc_app(["grp-staff"], "pages/users.py").run()
+    assert not denied(at)
+    with_db(app_db, lambda c: accounts.add(c, "root", "admin", PASSWORD, by="test"))
+    with_db(app_db, lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
+    at.run()
+    assert denied(at)
+    signed_in = with_db(app_db, lambda c: audit.entries(c, action="sign_in"))
+    assert list(signed_in["outcome"]) == ["ok"] and signed_in["target"].iloc[0] == "pat@northmoor.example"
+
+
+def frame_with(at: AppTest, column: str):  # type: ignore[no-untyped-def]
+    """The first table shown with a column called `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.get("file_uploader")[0].upload(name, content)
+    return at.run()
+
+
+def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
+    at = local_app(app_db, "uploader", "pages/upload.py").run()
+    at = upload(at, "fictional_monthly_kpis.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
+    assert not at.exception, at.exception
+    assert "No problems found." in [s.value for s in at.success]
+    totals = frame_with(at, "unchanged")
+    observations = totals[totals[""] == "KPI values"].iloc[0]
+    assert (observations["new"], observations["changed"]) == (4, 0)
+    preview = frame_with(at, "In this file")
+    assert set(preview["Change"]) == {"new"} and 93 in set(preview["In this file"])
+    before = with_db(app_db, history.listing)
+    at.text_input(key="upload.note").set_value("March return")
+    at.button(key="upload.confirm").click()
+    at.run()
+    assert any("Stored as submission" in s.value for s in at.success)
+    after = with_db(app_db, history.listing)
+    assert len(after) == len(before) + 1
+    new = after.iloc[0]
+    assert (new["submitted_by"], new["status"], new["note"]) == ("uploader-person", "active", "March return")
+    assert with_db(app_db, lambda c: audit.entries(c, action="upload"))["outcome"].tolist() == ["stored"]
+
+    # The same file again: nothing new to store.
+    at = upload(at, "again.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
+    assert any("nothing to store" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "upload.confirm"]
+
+    # The uploader sees the history but cannot roll back; the admin can.
+    hist = local_app(app_db, "uploader", "pages/history.py").run()
+    assert not [b for b in hist.button if b.key == "history.rollback"]
+    admin = local_app(app_db, "admin", "pages/history.py").run()
+    admin.button(key="history.rollback").click()
+    admin.run()
+    assert any("rolled back" in s.value for s in admin.success)
+    assert with_db(app_db, history.listing).iloc[0]["status"] == "rolled back"
+    admin.button(key="history.reapply").click()
+    admin.run()
+    assert with_db(app_db, history.listing).iloc[0]["status"] == "active"
+
+
+def test_refused_file_shows_plain_message_and_is_audited(app_db: Path) -> None:
+    at = local_app(app_db, "uploader", "pages/upload.py").run()
+    at = upload(at, "chart.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+    assert not at.exception
+    assert "Not a spreadsheet" in at.error[0].value
+    logged = with_db(app_db, lambda c: audit.entries(c, action="upload_refused"))
+    assert logged["target"].tolist() == ["chart.xlsx"] and logged["username"].tolist() == ["uploader-person"]
+
+
+def test_invalid_file_lists_every_problem_and_stores_nothing(app_db: Path) -> None:
+    data = workbook({"RETURN_INTERVIEWS": {"2017-03": "ninety"}, "CL_NEET": {"not a month": 4}})
+    before = len(with_db(app_db, history.listing))
+    at = upload(local_app(app_db, "uploader", "pages/upload.py").run(), "bad.xlsx", data)
+    assert "must be fixed" in at.error[0].value
+    report = frame_with(at, "Severity")
+    assert len(report[report["Severity"] == "error"]) >= 2
+    assert {"Sheet", "Row", "Column", "Found", "Expected"} <= set(report.columns)
+    assert not [b for b in at.button if b.key == "upload.confirm"]
+    assert len(with_db(app_db, history.listing)) == before
+
+
+def test_plan_with_unnamed_months_asks_for_them(app_db: Path) -> None:
+    data = (ROOT / "tests" / "data" / "bad" / "rag_month_needed.xlsx").read_bytes()
+    at = upload(local_app(app_db, "uploader", "pages/upload.py").run(), "plan.xlsx", data)
+    assert not at.exception, at.exception
+    asks = [s for s in at.selectbox if s.key and s.key.startswith("upload.month.")]
+    assert asks, "the page should ask which month each RAG column records"
+    for select in asks:
+        select.set_value(date(2017, 2, 1))
+    at.run()
+    assert not at.exception, at.exception
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("upload.month.") and s.value is None]
