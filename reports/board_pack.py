@@ -8,7 +8,7 @@ and a draft narrative per priority (or the officer's edited one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -155,6 +155,12 @@ def build(
         kpis=kpis,
         kpi_series=series,
     )
+
+
+def with_narratives(pack: BoardPack, narratives: dict[int, str]) -> BoardPack:
+    """The same pack with officers' unsaved wording per priority, stamped with the time of export."""
+    parts = [replace(p, narrative=narratives.get(p.priority, p.narrative)) for p in pack.priorities]
+    return replace(pack, priorities=parts, generated_at=now_utc())
 
 
 def kpi_status_text(on_target: object, latest_value: object, target: object) -> str:
