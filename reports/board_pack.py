@@ -19,7 +19,7 @@ from loaders.values import month_label
 from reports import narrative
 from store import commentary
 from store.db import now_utc
-from store.plan_queries import actions_at, kpi_series, kpi_status, movement, priorities, rag_table, table1
+from store.plan_queries import actions_at, kpi_series_all, kpi_status, movement, priorities, rag_table, table1
 from store.queries import headline, reporting_periods, setting
 
 ACTION_COLUMNS = ["action_ref", "ofsted_ref", "description", "previous", "current"]
@@ -188,10 +188,10 @@ def _kpis(
     order = {"Off target": 0, "On target": 1, "No target": 2, "No data": 3}
     status = status.sort_values(["status", "name"], key=lambda c: c.map(order) if c.name == "status" else c)
     status = status.reset_index(drop=True)
-    series = {}
-    for code in status["kpi_code"]:
-        frame = kpi_series(conn, str(code), council_code)
-        frame = frame[(pd.to_datetime(frame["period"]) <= pd.Timestamp(period)) & frame["value"].notna()]
-        if not frame.empty:
-            series[str(code)] = frame.reset_index(drop=True)
+    every = kpi_series_all(conn, council_code)
+    every = every[(pd.to_datetime(every["period"]) <= pd.Timestamp(period)) & every["value"].notna()]
+    series = {
+        str(code): frame[["period", "value", "target", "unit", "polarity"]].reset_index(drop=True)
+        for code, frame in every.groupby("kpi_code", sort=False)
+    }
     return status, series
