@@ -135,7 +135,7 @@ def _png(fig: Figure, room: float = _WIDTH) -> Image:
 
 def rating_chart(pack: BoardPack) -> Figure:
     """Actions per rating for each priority, the comparison period's bar beside the current one."""
-    fig = Figure(figsize=(10, 4.6), layout="constrained")
+    fig = Figure(figsize=(10, 3.7), layout="constrained")
     ax = fig.add_subplot()
     counts = pack.counts.assign(period=pd.to_datetime(pack.counts["period"]).dt.date)
     numbers = sorted(counts["priority"].unique())
@@ -153,6 +153,7 @@ def rating_chart(pack: BoardPack) -> Figure:
     ax.set_yticks(numbers, [f"Priority {n}" for n in numbers])
     ax.invert_yaxis()
     ax.set_xlabel("Actions")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -160,7 +161,7 @@ def rating_chart(pack: BoardPack) -> Figure:
 
 def movement_chart(pack: BoardPack) -> Figure:
     """How many actions improved, completed, held or slipped in each priority."""
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    fig = Figure(figsize=(10, 2.5), layout="constrained")
     ax = fig.add_subplot()
     moves = pack.moves
     numbers = sorted(moves["priority"].unique())
@@ -172,6 +173,7 @@ def movement_chart(pack: BoardPack) -> Figure:
     ax.set_yticks(numbers, [f"Priority {n}" for n in numbers])
     ax.invert_yaxis()
     ax.set_xlabel(f"Actions rated in both {pack.compare_label} and {pack.period_label}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -287,9 +289,9 @@ def _priority(pack: BoardPack, part: PriorityPart, s: dict[str, ParagraphStyle])
         ("Actions whose rating changed", part.changed, "No action in this priority changed rating."),
         (f"Actions rated Red or Amber at {pack.period_label}", part.red_amber, "No action is Red or Amber."),
     ):
-        out.append(Paragraph(heading, s["h2"]))
         table = _actions(frame, s, [(pack.compare_label, "previous"), (pack.period_label, "current")])
-        out.append(Paragraph(empty, s["body"]) if frame.empty else table)
+        body = Paragraph(empty, s["body"]) if frame.empty else table
+        out.append(KeepTogether([Paragraph(heading, s["h2"]), body]))
     return out
 
 
