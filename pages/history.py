@@ -94,7 +94,7 @@ if not ratings.empty:
     ratings = ratings.assign(period=pd.to_datetime(ratings["period"]).dt.strftime("%b %Y"))
     st.dataframe(ratings, hide_index=True, width="stretch", key="history.ratings")
 
-if row["kind"] in ("plan", "kpi", "plan+kpi"):
+if row["kind"] != "settings":
     original = history.original_file(connection(), str(row["sha256"]))
     if original is not None:
         name, content = original
@@ -135,7 +135,7 @@ def act(action: str, submission_id: int) -> None:
     st.session_state["history.flash"] = [("ok", message)]
 
 
-if auth.can(user, "admin") and row["kind"] in ("plan", "kpi", "plan+kpi"):
+if auth.can(user, "admin") and row["kind"] != "settings":
     if row["status"] == "active":
         st.button(
             f"Roll back submission {chosen}",
@@ -146,5 +146,5 @@ if auth.can(user, "admin") and row["kind"] in ("plan", "kpi", "plan+kpi"):
         )
     else:
         st.button(f"Re-apply submission {chosen}", key="history.reapply", on_click=act, args=("reapply", chosen))
-elif row["kind"] in ("plan", "kpi", "plan+kpi"):
+elif row["kind"] != "settings":
     st.caption(plain("Only an admin can roll a submission back or re-apply it."))

@@ -21,7 +21,6 @@ from store.writes import Outcome, submit
 
 _WRITE_LOCK = threading.Lock()
 WAIT_SECONDS = 30.0
-_DATA_KINDS = ("plan", "kpi", "plan+kpi")
 
 
 class HistoryError(Exception):
@@ -103,7 +102,7 @@ def _event(
             if row is None:
                 raise HistoryError(f"there is no submission {submission_id}.", "No such submission")
             status, kind = row
-            if kind not in _DATA_KINDS:
+            if kind == "settings":
                 raise HistoryError("settings are changed on the Users page, not rolled back.", "Not a data upload")
             if status != needs:
                 raise HistoryError(f"submission {submission_id} is already {status}.", "Nothing to do")
