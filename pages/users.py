@@ -6,11 +6,14 @@ the person's next click.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
+import duckdb
 import streamlit as st
 
-from store import accounts
+from store import accounts, backup
 from store.queries import setting
 from store.writes import submit_settings
 from ui import auth
@@ -143,3 +146,25 @@ with st.form("users.viewing_form"):
         horizontal=True,
     )
     st.form_submit_button("Save", on_click=set_viewing)
+
+
+def take_backup() -> None:
+    who = auth.current_user()
+    if who is None or not auth.can(who, "admin"):
+        return
+    folder = Path(os.environ.get("DASHBOARD_BACKUP_DIR") or Path(__file__).resolve().parent.parent / "data" / "backups")
+    try:
+        written = backup.backup(connection(), folder, by=who.username, role=who.role)
+    except (OSError, duckdb.Error) as exc:
+        auth.log("backup", str(folder), "error", f"{type(exc).__name__}: {exc}")
+        st.session_state["users.flash"] = [("error", "The backup could not be written. Details are in the audit log.")]
+        return
+    st.session_state["users.flash"] = [("ok", f"Backup written to {written} on the server.")]
+
+
+st.subheader("Backup")
+st.caption(
+    "Writes every table as Parquet plus each original upload into a new folder on the server "
+    "(DASHBOARD_BACKUP_DIR, default data/backups). Restore with: python -m store restore FOLDER --db NEW_FILE"
+)
+st.button("Back up now", key="users.backup", on_click=take_backup)

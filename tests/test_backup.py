@@ -127,3 +127,21 @@ def test_cli_says_clearly_when_the_dashboard_holds_the_database(db_path: Path) -
     assert result.returncode == 3
     assert "in use by another process" in result.stderr and "Nothing was changed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_admin_backs_up_from_the_users_page(app_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_BACKUP_DIR", str(tmp_path / "from-app"))
+    conn = connect(app_db)
+    root = accounts.add(conn, "root", "admin", "correct horse battery", by="test")
+    conn.close()
+    at = AppTest.from_file(str(ROOT / "pages" / "users.py"), default_timeout=60)
+    at.session_state["auth.user"], at.session_state["auth.stamp"] = "root", root.password_version
+    at.run()
+    at.button(key="users.backup").click()
+    at.run()
+    assert not at.exception
+    assert any("Backup written to" in s.value for s in at.success)
+    (written,) = (tmp_path / "from-app").iterdir()
+    assert backup.check(written)["tables"]["account_version"]["rows"] == 1
