@@ -65,6 +65,9 @@ def rag_by_priority(
             inner.append(labels[period])
             keys.append((int(priority), period))
     table = frame.groupby(["priority", "period", "code"])["actions"].sum()
+    totals = [int(sum(table.get((p, t, c), 0) for c in RAG_CODES)) for p, t in keys]
+    # A segment too narrow for 'LG 1' shows just its count; the legend and hover still name it.
+    room = max(totals or [1]) * 0.06
     fig = go.Figure()
     for code in RAG_CODES:
         values = [int(table.get((p, t, code), 0)) for p, t in keys]
@@ -77,15 +80,15 @@ def rag_by_priority(
                 x=values,
                 name=RAG_LABELS[code],
                 marker={"color": RAG_COLOURS[code], "line": {"color": "#FFFFFF", "width": 1}},
-                text=[f"{code} {v}" if v else "" for v in values],
+                text=[(f"{code} {v}" if v >= room else str(v)) if v else "" for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
                 textfont={"color": RAG_TEXT[code]},
                 customdata=[[RAG_LABELS[code], i] for i in inner],
                 hovertemplate="%{customdata[1]}: %{x} %{customdata[0]}<extra></extra>",
             )
         )
-    totals = [int(sum(table.get((p, t, c), 0) for c in RAG_CODES)) for p, t in keys]
     fig.add_trace(
         go.Scatter(
             y=[outer, inner],
@@ -103,6 +106,7 @@ def rag_by_priority(
     fig.update_layout(
         barmode="stack",
         bargap=0.25,
+        legend={"traceorder": "normal"},
         uniformtext={"minsize": size - 2, "mode": "show"},
         xaxis={"title": "Number of actions", "range": [0, max(totals or [1]) * 1.08 + 1], "dtick": 2},
         yaxis={"autorange": "reversed", "tickfont": {"size": size - 1}},
@@ -190,7 +194,7 @@ def movement_matrix(moves: pd.DataFrame, previous_label: str, current_label: str
     size = fig.layout.font.size
     fig.update_traces(textfont={"size": size + 3})
     fig.update_layout(
-        xaxis={"title": f"Rating in {current_label}", "side": "top", "showgrid": False},
+        xaxis={"title": f"Rating in {current_label}", "side": "top", "showgrid": False, "tickangle": 0},
         yaxis={"title": f"Rating in {previous_label}", "autorange": "reversed", "showgrid": False},
         margin={"t": 90},
     )

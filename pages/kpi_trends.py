@@ -7,12 +7,12 @@ from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_
 from store.queries import reporting_periods, setting
 from ui import presentation
 from ui.data import cached
-from ui.widgets import actions_table, kpi_status_table, kpi_tile, plain, show_chart, trend_caption
+from ui.widgets import ACTION_COLUMNS, actions_table, kpi_status_table, kpi_tile, plain, show_chart, trend_caption
 
 ONE, ALL = "One KPI at a time", "All KPIs on one screen"
 
 large = presentation.apply()
-st.title("KPI trends")
+st.title("KPI trends", anchor=False)
 la_code = cached(setting)("council_code", "")
 council = cached(setting)("council_name", "") or "this council"
 status = cached(kpi_status)(la_code)
@@ -76,4 +76,4 @@ if refs:
     periods = cached(reporting_periods)()
     latest = periods["period"].iloc[-1].date()
     plan = cached(explore_actions)(latest)
-    st.dataframe(actions_table(plan[plan["action_ref"].isin(refs)]), hide_index=True)
+    st.dataframe(actions_table(plan[plan["action_ref"].isin(refs)]), hide_index=True, column_config=ACTION_COLUMNS)

@@ -19,20 +19,22 @@ from store.queries import headline, reporting_periods, setting
 from ui import presentation
 from ui.data import cached
 from ui.widgets import (
+    ACTION_COLUMNS,
     actions_table,
-    delivery_sentence,
+    delivery_sentences,
     download,
     kpi_tile,
     period_labels,
     period_pair,
     plain,
     show_chart,
+    static_table,
 )
 
 large = presentation.apply()
 council = cached(setting)("council_name", "")
 la_code = cached(setting)("council_code", "")
-st.title(f"{council} Improvement Plan" if council else "Improvement Plan")
+st.title(f"{council} Improvement Plan" if council else "Improvement Plan", anchor=False)
 periods = cached(reporting_periods)()
 if periods.empty:
     st.info("No plan has been loaded yet. Upload the improvement plan on the Upload page.")
@@ -51,7 +53,7 @@ st.subheader(
     anchor=False,
 )
 cols = st.columns(6)
-cols[0].metric("Actions in the plan excluding completed ones", counts["open"], border=True)
+cols[0].metric("Open actions", counts["open"], border=True, help="Actions in the plan excluding completed ones.")
 cols[1].metric("Dark Green", counts["dark_green"], border=True, help="Success measure met; being monitored.")
 cols[2].metric("Completed", counts["completed"], border=True)
 cols[3].metric("New, not yet rated", counts["not_rated"], border=True)
@@ -61,6 +63,9 @@ st.caption(
     f"Position at {plain(now)}. Dark Green means the success measure has been met and is being monitored "
     "before the action is marked Completed; new actions are not rated until their measures are agreed."
 )
+
+if previous == current:
+    st.stop()
 
 # ---------------------------------------------------------------- RAG by priority and Table 1
 st.header("RAG ratings by priority", anchor=False)
@@ -85,7 +90,7 @@ shown = table.set_index("Priority")
 shown.columns = pd.MultiIndex.from_tuples(
     [(name, label) for name in RAG_LABELS.values() if name != "New (TBC)" for label in (before, now)]
 )
-st.table(shown)
+static_table(shown)
 st.caption(
     "Counts of actions by rating, as in the progress report's Table 1. Actions not yet rated "
     "(new this period) are not counted here, as in the report."
@@ -135,7 +140,7 @@ st.header(f"Red and Amber actions at {now}", anchor=False)
 if red_amber.empty:
     st.success(f"No action is Red or Amber at {now}.")
 else:
-    st.dataframe(actions_table(red_amber), hide_index=True)
+    st.dataframe(actions_table(red_amber), hide_index=True, column_config=ACTION_COLUMNS)
     st.caption("Amber: progress made but the success measure is not yet met. Red: off track.")
     download(actions_table(red_amber), f"red-amber-{current:%Y-%m}.csv", key="overview.red_amber")
 
@@ -143,7 +148,7 @@ st.header(f"Overdue actions at {now}", anchor=False)
 if overdue.empty:
     st.success(f"No action is overdue at {now}.")
 else:
-    st.dataframe(actions_table(overdue), hide_index=True)
+    st.dataframe(actions_table(overdue), hide_index=True, column_config=ACTION_COLUMNS)
     st.caption(
         f"Overdue: the timescale passed before {now} and the action is neither Dark Green nor Completed. "
         "A timescale marked (unreadable) or (implausible) is a typo in the plan, such as 06/06 for 06/16: "
@@ -179,8 +184,7 @@ else:
             "linked to them is off target or has no recent data:"
         )
     )
-    for _, row in gaps.iterrows():
-        st.markdown("- " + plain(delivery_sentence(row)))
+    st.markdown("\n".join("- " + plain(sentence) for sentence in delivery_sentences(gaps)))
     shown_gaps = gaps[
         ["action_ref", "rating", "kpi_code", "name", "latest_value", "latest_period", "target", "concern"]
     ]

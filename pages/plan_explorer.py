@@ -20,6 +20,7 @@ from store.queries import reporting_periods, setting
 from ui import presentation
 from ui.data import cached
 from ui.widgets import (
+    ACTION_COLUMNS,
     actions_table,
     download,
     period_labels,
@@ -32,7 +33,7 @@ from ui.widgets import (
 )
 
 large = presentation.apply()
-st.title("Plan explorer")
+st.title("Plan explorer", anchor=False)
 periods = cached(reporting_periods)()
 if periods.empty:
     st.info("No plan has been loaded yet.")
@@ -89,8 +90,13 @@ def _open_selected() -> None:
 
 
 st.dataframe(
-    table, hide_index=True, key="explorer.table", on_select=_open_selected, selection_mode="single-row"
-)  # fmt: skip
+    table,
+    hide_index=True,
+    column_config=ACTION_COLUMNS,
+    key="explorer.table",
+    on_select=_open_selected,
+    selection_mode="single-row",
+)
 st.caption(
     "Select a row to see the action in full below. Timescales marked (unreadable) or (implausible) are typos "
     "in the plan, shown as written."

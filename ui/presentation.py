@@ -1,7 +1,8 @@
 """Presentation mode for the meeting room: larger type, no sidebar, a row of board-page links.
 
-The toggle's state lives in `st.session_state["presentation"]`, survives page switches and is
-bound to the URL (`?presentation=true`), so a meeting-room screen can be bookmarked in it.
+The mode lives in `st.session_state["presentation_mode"]` (a plain key, so it survives page switches,
+which a widget's own key does not) and in the URL (`?presentation=true`), so a meeting-room screen
+can be bookmarked in it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 KEY = "presentation"
+STATE = "presentation_mode"
 BOARD_PAGES = (
-    ("pages/overview.py", "Overview", "📋"),
-    ("pages/plan_explorer.py", "Plan explorer", "🔎"),
-    ("pages/kpi_trends.py", "KPI trends", "📈"),
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/plan_explorer.py", "Plan explorer", ":material/search:"),
+    ("pages/kpi_trends.py", "KPI trends", ":material/show_chart:"),
 )
 
 # Static CSS only: nothing from data is ever placed in it.
@@ -28,34 +30,48 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 h1 { font-size: 3.1rem !important; }
 h2 { font-size: 2.3rem !important; }
 h3 { font-size: 1.8rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 3.2rem !important; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.25rem !important; }
 [data-testid="stMetricDelta"] { font-size: 1.2rem; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.2rem; }
 [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+[data-testid="stSelectbox"] input, [data-testid="stMultiSelect"] input, [data-testid="stTextInput"] input,
+[data-baseweb="tab"] p, button p { font-size: 1.2rem !important; }
 </style>
 """
 
 
 def is_on() -> bool:
-    return bool(st.session_state.get(KEY, False))
+    return bool(st.session_state.get(STATE, False))
+
+
+def _remember() -> None:
+    st.session_state[STATE] = bool(st.session_state[KEY])
 
 
 def apply() -> bool:
     """Render the toggle (top right) and, when on, the meeting-room styling; returns whether it is on.
 
-    Every board page calls this first, so the mode follows the user from page to page.
+    Every board page calls this first, so the mode follows the user from page to page. A widget's
+    own state is dropped when another page's widget replaces it, hence the plain `STATE` key that
+    the toggle is seeded from on every run and written back to in its callback.
     """
-    left, right = st.columns([5, 1], vertical_alignment="center")
+    if STATE not in st.session_state:
+        st.session_state[STATE] = st.query_params.get(KEY) == "true"
+    st.session_state[KEY] = is_on()
+    left, right = st.columns([4, 1], vertical_alignment="center")
     with right:
-        st.toggle(
+        on = st.toggle(
             "Presentation mode",
             key=KEY,
-            persist_state="session",
-            bind="query-params",
+            on_change=_remember,
             help="Larger type and no sidebar, for a projector in a meeting.",
         )
-    on = is_on()
+    if on:
+        st.query_params[KEY] = "true"
+    elif KEY in st.query_params:
+        del st.query_params[KEY]
     if on:
         st.html(_CSS)
         with left:

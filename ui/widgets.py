@@ -100,6 +100,22 @@ def show_chart(fig: go.Figure, *, caption: str, table: pd.DataFrame, file_name: 
     download(table, file_name, key=key)
 
 
+def static_table(frame: pd.DataFrame) -> None:
+    """`st.table` (plain HTML, read by screen readers, large on a projector) with every text cell,
+    index entry and heading Markdown-escaped: `st.table` renders Markdown in cells."""
+    shown = frame.copy()
+    if not pd.api.types.is_numeric_dtype(shown.index):
+        shown.index = pd.Index([plain(v) for v in shown.index], name=shown.index.name)
+    if isinstance(shown.columns, pd.MultiIndex):
+        shown.columns = pd.MultiIndex.from_tuples([tuple(plain(p) for p in c) for c in shown.columns])
+    else:
+        shown.columns = [plain(c) for c in shown.columns]
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(plain)
+    st.table(shown)
+
+
 def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
     st.download_button(
         label,
@@ -133,6 +149,19 @@ def actions_table(frame: pd.DataFrame, *, with_priority: bool = True) -> pd.Data
     return out
 
 
+ACTION_COLUMNS = {
+    "Action": st.column_config.TextColumn(width="small", pinned=True),
+    "Priority": st.column_config.TextColumn(width="medium"),
+    "Rating": st.column_config.TextColumn(width="small"),
+    "Overdue": st.column_config.TextColumn(width="small"),
+    "Ofsted": st.column_config.TextColumn(width="small"),
+    "Description": st.column_config.TextColumn(width="large"),
+    "Lead": st.column_config.TextColumn(width="medium"),
+    "Timescale": st.column_config.TextColumn(width="small"),
+    "Success measure": st.column_config.TextColumn(width="large"),
+}
+
+
 def kpi_tile(row: pd.Series) -> None:
     """Latest value, change since the previous observation (coloured by polarity), target and status."""
     unit = str(row["unit"])
@@ -140,17 +169,27 @@ def kpi_tile(row: pd.Series) -> None:
         delta = None
         if pd.notna(row["change"]):
             sign = "+" if row["change"] > 0 else ""
-            delta = f"{sign}{format_value(row['change'], unit)} since {pd.Timestamp(row['previous_period']):%b %Y}"
+            points = " points" if unit.strip() == "%" else ""
+            change = format_value(row["change"], "") + points
+            delta = f"{sign}{change} since {pd.Timestamp(row['previous_period']):%b %Y}"
+        st.markdown(f"**{plain(row['name'])}**")
         st.metric(
             plain(row["name"]),
             format_value(row["latest_value"], unit),
+            label_visibility="collapsed",
             delta=delta,
             delta_color="inverse" if row["polarity"] == "lower" else "normal",
-            help=f"Latest observation {pd.Timestamp(row['latest_period']):%B %Y}; "
-            f"{'lower' if row['polarity'] == 'lower' else 'higher'} is better.",
+            help=(
+                f"Latest observation {pd.Timestamp(row['latest_period']):%B %Y}"
+                if pd.notna(row["latest_period"])
+                else "No observation yet"
+            )
+            + f"; {'lower' if row['polarity'] == 'lower' else 'higher'} is better.",
         )
         target = format_value(row["target"], unit) if pd.notna(row["target"]) else None
-        if pd.isna(row["on_target"]) or target is None:
+        if pd.isna(row["latest_value"]):
+            st.badge("No data yet" + (f" (target {target})" if target else ""), color="gray")
+        elif pd.isna(row["on_target"]) or target is None:
             st.badge("No target set", color="gray")
         elif bool(row["on_target"]):
             st.badge(f"On target ({target})", icon=":material/check:", color="blue")
@@ -158,19 +197,26 @@ def kpi_tile(row: pd.Series) -> None:
             st.badge(f"Off target ({target})", icon=":material/close:", color="orange")
 
 
-def delivery_sentence(row: pd.Series) -> str:
-    """One `delivery_vs_impact` row said plainly, e.g. 'Action 6.4 is Dark Green, but Care leavers NEET
-    is off target: 53.4% in Dec 2016 against a target of 30%.' (not yet Markdown-escaped)."""
-    done = "Completed" if row["rating"] == "C" else "Dark Green"
-    if row["concern"] == "off target":
-        when = f"{pd.Timestamp(row['latest_period']):%b %Y}"
-        detail = (
-            f"is off target: {format_value(row['latest_value'], row['unit'])} in {when} "
-            f"against a target of {format_value(row['target'], row['unit'])}"
-        )
-    else:
-        detail = f"has {row['concern']}"
-    return f"Action {row['action_ref']} is {done}, but {row['name']} {detail}."
+def delivery_sentences(gaps: pd.DataFrame) -> list[str]:
+    """`delivery_vs_impact` said plainly, one sentence per action (not yet Markdown-escaped), e.g.
+    'Action 6.4 is Dark Green, but Care leavers NEET is off target: 53.4% in Dec 2016 against a target of 30%.'"""
+    sentences = []
+    for ref, rows in gaps.groupby("action_ref", sort=False):
+        done = "Completed" if rows["rating"].iloc[0] == "C" else "Dark Green"
+        parts = []
+        for _, row in rows[rows["concern"] == "off target"].iterrows():
+            when = f"{pd.Timestamp(row['latest_period']):%b %Y}"
+            parts.append(
+                f"{row['name']} is off target: {format_value(row['latest_value'], row['unit'])} in {when} "
+                f"against a target of {format_value(row['target'], row['unit'])}"
+            )
+        silent = rows[rows["concern"] != "off target"]
+        if len(silent) == 1:
+            parts.append(f"{silent['name'].iloc[0]} has {silent['concern'].iloc[0]}")
+        elif len(silent) > 1:
+            parts.append(f"{len(silent)} linked KPIs have no recent data ({'; '.join(silent['name'])})")
+        sentences.append(f"Action {ref} is {done}, but " + ", and ".join(parts) + ".")
+    return sentences
 
 
 def timeline_table(history: pd.DataFrame) -> pd.DataFrame:

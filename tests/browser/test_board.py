@@ -1,0 +1,144 @@
+"""The board pages in a real browser on the default data: Table 1's figures, filters, detail, presentation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+# The progress report's Table 1 (Nov 16 against Current = Feb 2017), row by row.
+TABLE1 = {
+    "1.": [0, 0, 2, 0, 1, 0, 2, 3, 2, 4],
+    "2.": [0, 0, 1, 1, 0, 0, 0, 0, 0, 0],
+    "3.": [0, 0, 4, 1, 10, 3, 0, 10, 6, 6],
+    "4.": [0, 0, 3, 3, 6, 2, 1, 4, 2, 3],
+    "5.": [0, 0, 0, 0, 1, 0, 0, 1, 1, 1],
+    "6.": [0, 0, 2, 2, 2, 0, 2, 2, 0, 2],
+    "7.": [0, 0, 1, 1, 9, 3, 1, 6, 0, 1],
+    "Totals": [0, 0, 13, 8, 29, 8, 6, 26, 11, 17],
+}
+
+
+def _no_exception(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def _choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick `option` in the selectbox or multiselect labelled `label`."""
+    widget = page.locator("[data-testid='stSelectbox'], [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    box = widget.first.locator("input")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=re.compile(re.escape(option))).first.wait_for()
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def _first_chart(page) -> None:  # type: ignore[no-untyped-def]
+    page.locator(".js-plotly-plot").first.wait_for(state="visible")
+
+
+def test_overview_shows_table1_for_nov_2016_against_feb_2017(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(dashboard)
+    wait_for_app(page)
+    _first_chart(page)
+    _no_exception(page)
+    page.get_by_text("50 actions in the plan excluding completed ones; 26 Dark Green").wait_for()
+    assert page.get_by_role("combobox", name="Compare").input_value() == "Nov 2016"
+    assert page.get_by_role("combobox", name="with").input_value() == "Feb 2017"
+    rows = page.locator("[data-testid='stTable'] tbody tr")
+    found = {}
+    for i in range(rows.count()):
+        cells = [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
+        key = "Totals" if cells[0] == "Totals" else cells[0][:2]
+        assert key == "Totals" or len(cells[0]) > 20  # the priority named in words, not only its number
+        found[key] = [int(c) for c in cells[1:]]
+    assert found == TABLE1
+    headings = page.locator("[data-testid='stTable'] thead").inner_text()
+    for word in ("Red", "Amber", "Light Green", "Dark Green", "Completed", "Nov 2016", "Feb 2017"):
+        assert word in headings
+    assert page.get_by_text("27 improved; 26 held; 8 new, not yet rated; 6 completed.").count() == 1
+    screenshot(page, "board-overview")
+    page.set_viewport_size({"width": 1400, "height": 6000})  # the app scrolls inside; show all of it
+    wait_for_app(page)
+    screenshot(page, "board-overview-full")
+
+
+def test_presentation_mode_hides_the_sidebar_and_enlarges_type(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(dashboard)
+    wait_for_app(page)
+    _first_chart(page)
+    assert page.locator("section[data-testid='stSidebar']").is_visible()
+    normal = page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    page.get_by_text("Presentation mode", exact=True).click()
+    wait_for_app(page)
+    page.wait_for_function("() => !document.querySelector(\"section[data-testid='stSidebar']\")?.checkVisibility()")
+    assert not page.locator("section[data-testid='stSidebar']").is_visible()
+    assert page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") > normal
+    assert "presentation=true" in page.url
+    _no_exception(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "board-overview-presentation")
+    page.get_by_role("link", name=re.compile("KPI trends")).click()
+    wait_for_app(page)
+    _first_chart(page)
+    assert not page.locator("section[data-testid='stSidebar']").is_visible()
+    _no_exception(page)
+    screenshot(page, "board-kpi-trends-presentation")
+    page.get_by_text("Presentation mode", exact=True).click()
+    wait_for_app(page)
+    page.locator("section[data-testid='stSidebar']").wait_for(state="visible")
+
+
+def test_plan_explorer_filters_and_opens_an_action(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{dashboard}/plan_explorer")
+    wait_for_app(page)
+    _no_exception(page)
+    page.get_by_text("67 of 67 actions at Feb 2017").wait_for()
+    page.get_by_text("Overdue only", exact=True).click()
+    wait_for_app(page)
+    page.get_by_text("16 of 67 actions at Feb 2017").wait_for()
+    _choose(page, "Rating", "Amber")
+    page.get_by_text("8 of 67 actions at Feb 2017").wait_for()
+    page.get_by_label("Search actions and success measures").fill("early help")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("1 of 67 actions at Feb 2017").wait_for()
+    screenshot(page, "board-plan-explorer-filtered")
+    _choose(page, "Action", "3.13")
+    page.get_by_text("Action 3.13: 🟩 Dark Green at Feb 2017").wait_for()
+    page.get_by_text("KPIs linked to this action").wait_for()
+    wait_for_app(page)
+    page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for(state="attached")  # rating history, linked KPI
+    _no_exception(page)
+    page.get_by_text("KPIs linked to this action").scroll_into_view_if_needed()
+    screenshot(page, "board-plan-explorer-detail")
+
+
+def test_timescale_typos_are_visible(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{dashboard}/plan_explorer")
+    wait_for_app(page)
+    _choose(page, "Action", "Refocus the work")
+    page.get_by_text("which is unreadable as a month", exact=False).wait_for()
+    _no_exception(page)
+
+
+def test_kpi_trends_one_and_all(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{dashboard}/kpi_trends")
+    wait_for_app(page)
+    _first_chart(page)
+    _no_exception(page)
+    _choose(page, "KPI", "Return interviews completed")
+    page.get_by_text("Return interviews completed (higher is better): 2 observation(s)", exact=False).wait_for()
+    screenshot(page, "board-kpi-trends")
+    page.get_by_text("All KPIs on one screen", exact=True).click()
+    wait_for_app(page)
+    _first_chart(page)
+    _no_exception(page)
+    screenshot(page, "board-kpi-small-multiples")
