@@ -15,8 +15,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -98,7 +99,7 @@ class LaitData:
 
     files: list[LaitFile]
     problems: Problems
-    values: pd.DataFrame
+    value_table: pa.Table  # Arrow, so 641,070 rows go into the store without a copy through pandas
     measures: pd.DataFrame
     areas: pd.DataFrame
     neighbours: pd.DataFrame
@@ -106,6 +107,11 @@ class LaitData:
     @property
     def ok(self) -> bool:
         return not self.problems.errors
+
+    @cached_property
+    def values(self) -> pd.DataFrame:
+        """measure, period, end_year (sortable), period_kind, la_code, value, missing_mark."""
+        return self.value_table.to_pandas(types_mapper={pa.int16(): pd.Int16Dtype()}.get)
 
     @property
     def sha256(self) -> str:
@@ -326,23 +332,22 @@ def _read_parquet(f: LaitFile) -> pa.Table:
             f.file_name,
         )
     table = table.select(list(_PARQUET_COLUMNS)).rename_columns(list(_PARQUET_COLUMNS.values()))
-    columns = {name: table[name].combine_chunks() for name in table.column_names}
+    columns = {name: table[name] for name in table.column_names}
     for name in ("measure", "data_item", "period", "area_name", "raw", "region_name"):
         columns[name] = pc.utf8_trim_whitespace(pc.cast(columns[name], pa.string()))
     columns["la_number"] = pc.cast(columns["la_number"], pa.float64())
     return pa.table(columns)
 
 
-def _per_label(column: pa.ChunkedArray, parse: Callable[[str], T]) -> tuple[pa.Array, list[T]]:
-    """Parse each distinct text once (a 641,070-row column holds 65 periods): indices plus parsed labels."""
-    encoded = pc.dictionary_encode(pc.fill_null(column, "").combine_chunks())
-    labels = encoded.dictionary.to_pylist()
-    return encoded.indices, [parse(label) for label in labels]
+def _per_label(column: pa.ChunkedArray, parse: Callable[[str], T]) -> tuple[np.ndarray, list[T]]:
+    """Parse each distinct text once (a 641,070-row column holds 65 periods): row indices plus parsed labels."""
+    filled = pc.fill_null(column, "")
+    labels = pc.unique(filled)
+    indices = pc.index_in(filled, value_set=labels).to_numpy().astype("int64")
+    return indices, [parse(label) for label in labels.to_pylist()]
 
 
-def read_values(
-    f: LaitFile, measures: pd.DataFrame, problems: Problems
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def read_values(f: LaitFile, measures: pd.DataFrame, problems: Problems) -> tuple[pa.Table, pd.DataFrame, pd.DataFrame]:
     """The long values table -> (values, first 'Data item' text per measure, area names as published).
 
     Vectorised with Arrow: every cell is parsed as text, never trusting a reader's types.
@@ -362,14 +367,13 @@ def read_values(
     bad = np.isnan(numbers) & ~marks
     la_number = raw["la_number"].to_numpy(zero_copy_only=False)
     bad_code = ~np.isfinite(la_number) | (la_number != np.round(la_number))
-    texts = text.to_numpy(zero_copy_only=False)
     _list_rows(
         problems,
         np.flatnonzero(bad),
         "not_a_number",
         "a value is neither a number nor a not-available mark",
         "Values",
-        texts,
+        text,
         "a number, or - c x z low for not available",
     )
     _list_rows(
@@ -383,11 +387,8 @@ def read_values(
     )
     measure_index, measure_codes = _per_label(raw["measure"], str)
     dps_of = measures.drop_duplicates("measure").set_index("measure")["dps"].astype("float64").to_dict()
-    dps = np.array([dps_of.get(str(m), np.nan) for m in measure_codes], dtype="float64")[
-        measure_index.to_numpy(zero_copy_only=False)
-    ]
-    period_index, periods = _per_label(raw["period"], parse_period)
-    period_rows = period_index.to_numpy(zero_copy_only=False)
+    dps = np.array([dps_of.get(str(m), np.nan) for m in measure_codes], dtype="float64")[measure_index]
+    period_rows, periods = _per_label(raw["period"], parse_period)
     period_labels = pc.fill_null(raw["period"], "")
     for i, (end, _) in enumerate(periods):
         if end is None:
@@ -409,34 +410,34 @@ def read_values(
         {
             "measure": raw["measure"],
             "period": period_labels,
-            "end_year": end_years.take(period_index),
-            "period_kind": kinds.take(period_index),
+            "end_year": end_years.take(pa.array(period_rows)),
+            "period_kind": kinds.take(pa.array(period_rows)),
             "la_code": pc.if_else(pa.array(bad_code), "", codes),
-            "value": pa.array(clean_values(numbers, dps), pa.float64()),
+            "value": pa.array(clean_values(numbers, dps), pa.float64(), from_pandas=True),  # NaN -> NULL
             "missing_mark": pc.if_else(is_mark, text, pa.scalar(None, pa.string())),
         }
     )
     whole = np.where(bad_code, 0, la_number).astype("int64")
-    key = (measure_index.to_numpy(zero_copy_only=False).astype("int64") * len(periods) + period_rows) * 100_000 + whole
+    key = (measure_index * len(periods) + period_rows) * 100_000 + whole
     order = np.argsort(key, kind="stable")
     repeated = order[1:][np.diff(key[order]) == 0]
-    _list_rows(
-        problems,
-        np.sort(repeated),
-        "duplicate_value",
-        "a second value for the same measure, period and LA",
-        "Short Desc",
-        raw["measure"].to_numpy(),
-        "one value per measure, period and LA",
-    )
-    values = table.to_pandas(types_mapper={pa.int16(): pd.Int16Dtype()}.get)
+    if len(repeated):
+        _list_rows(
+            problems,
+            np.sort(repeated),
+            "duplicate_value",
+            "a second value for the same measure, period and LA",
+            "Short Desc",
+            raw["measure"],
+            "one value per measure, period and LA",
+        )
     items = raw.filter(pc.is_valid(raw["data_item"])).select(["measure", "data_item"]).to_pandas()
     items = items[items["data_item"] != ""].drop_duplicates("measure")
     _, first = np.unique(np.where(bad_code, np.nan, la_number), return_index=True)
     first = first[~bad_code[first]]
     names = raw.select(["la_number", "area_name", "region_name"]).take(pa.array(first)).to_pandas()
     names["la_code"] = names["la_number"].astype("int64").astype("str")
-    return values, items, names
+    return table, items, names
 
 
 def _list_rows(
@@ -445,12 +446,14 @@ def _list_rows(
     code: str,
     message: str,
     column: str,
-    found: np.ndarray,
+    found: Any,
     expected: str,
 ) -> None:
     """Rows of a table file as the user counts them: the heading is row 1, so data row i is i + 2."""
     for i in rows[:_MAX_LISTED]:
-        problems.error(code, message, row=int(i) + 2, column=column, found=found[int(i)], expected=expected)
+        cell = found[int(i)]
+        cell = cell.as_py() if isinstance(cell, pa.Scalar) else cell
+        problems.error(code, message, row=int(i) + 2, column=column, found=cell, expected=expected)
     if len(rows) > _MAX_LISTED:
         problems.error(code, f"{len(rows) - _MAX_LISTED:,} more rows like the ones above", column=column)
 
@@ -518,13 +521,11 @@ def _table(sheet: Sheet, heading: str, problems: Problems) -> tuple[pd.DataFrame
     return sheet.frame.iloc[hits[0] + 1 :], hits[0]
 
 
-def _add_data_items(
-    measures: pd.DataFrame, items: pd.DataFrame, values: pd.DataFrame, problems: Problems
-) -> pd.DataFrame:
+def _add_data_items(measures: pd.DataFrame, items: pd.DataFrame, values: pa.Table, problems: Problems) -> pd.DataFrame:
     """Each measure's 'Data item' text from the values table; a stub for measures the dictionary lacks."""
     measures = measures.copy()
     measures["data_item"] = measures["measure"].map(items.set_index("measure")["data_item"].map(clean_text))
-    unknown = sorted(set(values["measure"].unique()) - set(measures["measure"]))
+    unknown = sorted(set(pc.unique(values["measure"]).to_pylist()) - set(measures["measure"]))
     for code in unknown[:_MAX_LISTED]:
         problems.warning(
             "measure_not_in_dictionary",

@@ -10,6 +10,7 @@ from pathlib import Path
 from loaders.ingest import read_path
 from loaders.problems import LoaderError
 from store import connect
+from store.benchmark import load_directory as load_benchmarks
 from store.db import now_utc
 from store.queries import catalogue
 from store.writes import submit, submit_settings
@@ -63,6 +64,7 @@ def build_default(db_path: str | Path, overwrite: bool = False) -> Path:
                 SEED_USER,
                 note="seed data from the progress report",
             )
+        load_benchmarks(conn, user=SEED_USER, note="DfE LAIT data shipped in data/lait")
         conn.execute("CHECKPOINT")
     finally:
         conn.close()

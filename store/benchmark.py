@@ -1,0 +1,266 @@
+"""Storing a LAIT extract and the KPI mapping as versioned, all-or-nothing submissions.
+
+Each extract is a complete snapshot: it is stored whole, as a new submission of kind 'lait', and the
+views read the latest active one (see 020_benchmark.sql). Nothing here updates or deletes a row.
+
+Command line (for a scheduled job): `python -m store.benchmark DIRECTORY [--db PATH] [--user NAME]`
+loads the extract in DIRECTORY and the mapping data/kpi_benchmark_map.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from loaders.lait import (
+    MAP_COLUMNS,
+    MEASURE_COLUMNS,
+    BenchmarkMap,
+    LaitData,
+    LaitFile,
+    read_benchmark_map,
+    read_directory,
+)
+from loaders.problems import LoaderError, Problem
+from store.db import connect, default_db_path, now_utc
+from store.writes import Outcome
+
+ROOT = Path(__file__).resolve().parent.parent
+LAIT_DIR = ROOT / "data" / "lait"
+MAP_FILE = ROOT / "data" / "kpi_benchmark_map.csv"
+
+# The tables of one extract and the columns that make two extracts the same data.
+_SNAPSHOT_TABLES = {
+    "benchmark_value_entry": "measure, period, end_year, period_kind, la_code, value, missing_mark",
+    "benchmark_measure_entry": ", ".join(MEASURE_COLUMNS),
+    "benchmark_area_entry": "la_code, name, region_name, region_code, la_type, area_kind, status",
+    "neighbour_entry": "grouping, grouping_label, la_code, la_name, neighbour_rank, neighbour_code, closeness, section",
+}
+
+
+def _rejected(errors: list[Problem]) -> Outcome:
+    listed = "; ".join(p.describe() for p in errors[:10])
+    return Outcome("rejected", f"{len(errors)} problem(s) found; nothing was stored. {listed}")
+
+
+def _frames(data: LaitData) -> dict[str, pd.DataFrame | pa.Table]:
+    measures = data.measures.copy()
+    for column in ("last_update", "next_update"):
+        measures[column] = pd.to_datetime(measures[column])
+    measures["dictionary_row"] = pd.to_numeric(measures["dictionary_row"]).astype("Int64")
+    return {
+        "in_values": data.value_table,
+        "in_measures": measures[MEASURE_COLUMNS],
+        "in_areas": data.areas,
+        "in_neighbours": data.neighbours,
+    }
+
+
+def _current(cur: duckdb.DuckDBPyConnection, kind: str) -> tuple[int, str] | None:
+    row = cur.execute(
+        """SELECT submission_id, sha256 FROM submissions WHERE kind = ? AND status = 'active'
+           ORDER BY submission_id DESC LIMIT 1""",
+        [kind],
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _same_rows(cur: duckdb.DuckDBPyConnection, new: int, current: int) -> bool:
+    """True when two stored extracts hold the same rows, table by table (compared by row count and two
+    order-free sums of row hashes, so 641,070 rows compare in a blink)."""
+    for table, columns in _SNAPSHOT_TABLES.items():
+        fingerprint = f"count(*), bit_xor(hash({columns})), sum(hash({columns})::HUGEINT)"
+        row = cur.execute(
+            f"""SELECT (SELECT ({fingerprint}) FROM {table} WHERE submission_id = {new})
+                       = (SELECT ({fingerprint}) FROM {table} WHERE submission_id = {current})"""
+        ).fetchone()
+        if row is None or not row[0]:
+            return False
+    return True
+
+
+def _begin_submission(
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    user: str,
+    counts: tuple[int, int],
+    warnings: int,
+    note: str,
+) -> int:
+    row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
+    assert row is not None
+    sid = int(row[0])
+    cur.execute(
+        "INSERT INTO submission_log VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+        [sid, kind, file_name, sha256, user, now_utc(), counts[0], counts[1], warnings, note],
+    )
+    cur.execute(
+        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
+        [sid, now_utc(), user],
+    )
+    return sid
+
+
+def _store_files(cur: duckdb.DuckDBPyConnection, sid: int, files: list[LaitFile]) -> None:
+    for f in files:
+        cur.execute(
+            "INSERT INTO original_file SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM original_file WHERE sha256 = ?)",
+            [f.sha256, f.file_name, f.data, f.sha256],
+        )
+        cur.execute(
+            "INSERT INTO benchmark_file VALUES (?, ?, ?, ?, ?)", [sid, f.role, f.file_name, f.sha256, len(f.data)]
+        )
+
+
+def _run(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame | pa.Table], body: object) -> Outcome:
+    """Run `body(cur)` in one transaction: COMMIT when it stored something, else ROLLBACK."""
+    cur = conn.cursor()
+    try:
+        for name, frame in frames.items():
+            cur.register(name, frame)
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            outcome: Outcome = body(cur)  # type: ignore[operator]
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT" if outcome.status == "stored" else "ROLLBACK")
+        return outcome
+    finally:
+        cur.close()
+
+
+def submit_lait(conn: duckdb.DuckDBPyConnection, data: LaitData, user: str, note: str = "") -> Outcome:
+    """Store a checked LAIT extract as one new submission (kind 'lait'), in one transaction, or nothing."""
+    if not data.ok:
+        return _rejected(data.problems.errors)
+    measures = data.measures["measure"].nunique()
+    summary = (
+        f"DfE LAIT extract: {data.value_table.num_rows:,} values, {measures} measures, {len(data.areas)} areas, "
+        f"{data.neighbours['grouping'].nunique()} neighbour groupings"
+    )
+
+    def body(cur: duckdb.DuckDBPyConnection) -> Outcome:
+        current = _current(cur, "lait")
+        if current is not None and current[1] == data.sha256:
+            return Outcome("duplicate", f"These files were already loaded as submission {current[0]}; nothing "
+                           "changed.", current[0])  # fmt: skip
+        sid = _begin_submission(
+            cur,
+            "lait",
+            data.file_name,
+            data.sha256,
+            user,
+            (measures, data.value_table.num_rows),
+            len(data.problems.warnings),
+            f"{summary}. {note}".strip(),
+        )
+        _store_files(cur, sid, data.files)
+        cur.execute(
+            f"""INSERT INTO benchmark_value_entry
+                SELECT {sid}, measure, period, end_year, period_kind, la_code, value, missing_mark
+                FROM in_values"""
+        )
+        columns = ", ".join(MEASURE_COLUMNS)
+        cur.execute(f"INSERT INTO benchmark_measure_entry ({columns}, submission_id) SELECT *, {sid} FROM in_measures")
+        cur.execute(
+            f"""INSERT INTO benchmark_area_entry
+                SELECT {sid}, la_code, name, region_name, region_code, la_type, area_kind, status FROM in_areas"""
+        )
+        cur.execute(
+            f"""INSERT INTO neighbour_entry
+                SELECT {sid}, grouping, grouping_label, la_code, la_name, neighbour_rank, neighbour_code,
+                       closeness, section FROM in_neighbours"""
+        )
+        if current is not None and _same_rows(cur, sid, current[0]):  # rolled back by _run
+            return Outcome("unchanged", f"Every value matches submission {current[0]}; nothing changed.", current[0])
+        return Outcome("stored", f"Stored as submission {sid}: {summary}.", sid)
+
+    return _run(conn, _frames(data), body)
+
+
+def submit_benchmark_map(conn: duckdb.DuckDBPyConnection, mapping: BenchmarkMap, user: str, note: str = "") -> Outcome:
+    """Store the local-KPI -> national-measure mapping as one new submission (kind 'benchmark_map')."""
+    if not mapping.ok:
+        return _rejected(mapping.problems.errors)
+    rows = mapping.rows[MAP_COLUMNS]
+
+    def body(cur: duckdb.DuckDBPyConnection) -> Outcome:
+        current = _current(cur, "benchmark_map")
+        if current is not None and current[1] == mapping.file.sha256:
+            return Outcome("duplicate", f"This mapping was already loaded as submission {current[0]}; nothing "
+                           "changed.", current[0])  # fmt: skip
+        sid = _begin_submission(
+            cur,
+            "benchmark_map",
+            mapping.file.file_name,
+            mapping.file.sha256,
+            user,
+            (len(rows), 0),
+            len(mapping.problems.warnings),
+            f"{len(rows)} local KPIs mapped to national measures. {note}".strip(),
+        )
+        _store_files(cur, sid, [mapping.file])
+        cur.execute(
+            f"""INSERT INTO kpi_benchmark_map_entry
+                SELECT {sid}, kpi_code, measure, transform, scale, "offset", note, row_number FROM in_map"""
+        )
+        unknown = cur.execute(
+            """SELECT string_agg(kpi_code, ', ' ORDER BY kpi_code) FROM in_map
+               WHERE kpi_code NOT IN (SELECT kpi_code FROM kpis)"""
+        ).fetchone()
+        later = (
+            f" Not in the KPI list yet (kept for when they are added): {unknown[0]}." if unknown and unknown[0] else ""
+        )
+        return Outcome("stored", f"Stored as submission {sid}: {len(rows)} KPI mappings.{later}", sid)
+
+    return _run(conn, {"in_map": rows}, body)
+
+
+def load_directory(
+    conn: duckdb.DuckDBPyConnection,
+    directory: str | Path = LAIT_DIR,
+    user: str = "system",
+    map_file: str | Path | None = MAP_FILE,
+    note: str = "",
+) -> list[Outcome]:
+    """Read and store the extract in `directory`, then the KPI mapping; one outcome per submission."""
+    data = read_directory(directory)
+    outcomes = [submit_lait(conn, data, user, note)]
+    if map_file is not None:
+        path = Path(map_file)
+        mapping = read_benchmark_map(LaitFile("map", path.name, path.read_bytes()), set(data.measures["measure"]))
+        outcomes.append(submit_benchmark_map(conn, mapping, user, note))
+    return outcomes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m store.benchmark", description=__doc__.split("\n")[0])
+    parser.add_argument("directory", nargs="?", default=str(LAIT_DIR), help="folder holding the LAIT files")
+    parser.add_argument("--db", default=None, help="database file (default: DASHBOARD_DB or data/dashboard.duckdb)")
+    parser.add_argument("--map", default=str(MAP_FILE), help="the KPI mapping CSV")
+    parser.add_argument("--user", default="scheduled job")
+    args = parser.parse_args(argv)
+    conn = connect(args.db or default_db_path())
+    try:
+        outcomes = load_directory(conn, args.directory, args.user, args.map)
+    except LoaderError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    finally:
+        conn.close()
+    for outcome in outcomes:
+        print(f"{outcome.status}: {outcome.message}")
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
