@@ -86,12 +86,23 @@ if counts:
 observations = cached(history.observation_changes)(chosen)
 if not observations.empty:
     st.markdown("**KPI values in this submission** (changed and new first)")
-    observations = observations.assign(period=pd.to_datetime(observations["period"]).dt.strftime("%b %Y"))
+    observations = observations.assign(period=pd.to_datetime(observations["period"]).dt.strftime("%b %Y")).rename(
+        columns={"kpi_code": "KPI", "la_code": "Council", "period": "Month", "before": "Before", "after": "This file",
+                 "missing_mark": "Missing mark", "change": "Change"}
+    )  # fmt: skip
     st.dataframe(observations, hide_index=True, width="stretch", key="history.obs")
 ratings = cached(history.rating_changes)(chosen)
 if not ratings.empty:
     st.markdown("**Ratings in this submission** (changed and new first)")
-    ratings = ratings.assign(period=pd.to_datetime(ratings["period"]).dt.strftime("%b %Y"))
+    ratings = ratings.assign(period=pd.to_datetime(ratings["period"]).dt.strftime("%b %Y")).rename(
+        columns={
+            "action_ref": "Action",
+            "period": "Month",
+            "before": "Before",
+            "after": "This file",
+            "change": "Change",
+        }
+    )
     st.dataframe(ratings, hide_index=True, width="stretch", key="history.ratings")
 
 if row["kind"] != "settings":

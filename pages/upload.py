@@ -37,20 +37,19 @@ st.caption(
 la_code = cached(setting)("council_code", "")
 with st.expander("Blank templates, built from the current plan and KPI list"):
     cols = st.columns(3)
-    for col, (label, name, build) in zip(
-        cols,
-        [
-            ("Plan tracker", "plan-tracker.xlsx", lambda: cached(templates.plan_template)()),
-            (
-                "KPI return, a row per KPI and month",
-                "kpi-return-long.xlsx",
-                lambda: cached(templates.kpi_long_template)(la_code),
-            ),
-            ("KPI return, a column per month", "kpi-return-wide.xlsx", lambda: cached(templates.kpi_wide_template)()),
-        ],
-        strict=True,
-    ):
-        col.download_button(label, build(), file_name=name, key=f"upload.template.{name}", on_click="ignore")
+    # Built only when clicked: a template is not worth rebuilding on every rerun.
+    cols[0].download_button(
+        "Plan tracker", lambda: templates.plan_template(connection()), file_name="plan-tracker.xlsx",
+        key="upload.template.plan", on_click="ignore",
+    )  # fmt: skip
+    cols[1].download_button(
+        "KPI return, a row per KPI and month", lambda: templates.kpi_long_template(connection(), la_code),
+        file_name="kpi-return-long.xlsx", key="upload.template.long", on_click="ignore",
+    )  # fmt: skip
+    cols[2].download_button(
+        "KPI return, a column per month", lambda: templates.kpi_wide_template(connection()),
+        file_name="kpi-return-wide.xlsx", key="upload.template.wide", on_click="ignore",
+    )  # fmt: skip
 
 for kind, text in st.session_state.pop("upload.flash", []):
     (st.success if kind == "ok" else st.error)(text)
@@ -179,7 +178,7 @@ totals = pd.DataFrame(
     [{"": labels.get(kind, kind), **count} for kind, count in found.counts.items()],
     columns=["", "new", "changed", "unchanged"],
 )
-st.dataframe(totals, hide_index=True, key="upload.totals")
+st.table(totals.set_index(""))
 
 if not found.observations.empty:
     names = {code: kpi["name"] for code, kpi in cached(catalogue)().kpis.items()}

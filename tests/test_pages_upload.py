@@ -138,8 +138,7 @@ def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
     at = upload(at, "fictional_monthly_kpis.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
     assert not at.exception, at.exception
     assert "No problems found." in [s.value for s in at.success]
-    totals = frame_with(at, "unchanged")
-    observations = totals[totals[""] == "KPI values"].iloc[0]
+    observations = at.table[0].value.loc["KPI values"]
     assert (observations["new"], observations["changed"]) == (4, 0)
     preview = frame_with(at, "In this file")
     assert set(preview["Change"]) == {"new"} and 93 in set(preview["In this file"])

@@ -1,0 +1,123 @@
+"""The monthly upload in a real browser: an uploader signs in, uploads a fictional council's KPI
+return, reads the preview, confirms and sees the KPI chart change; an admin rolls it back and the
+chart changes back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loaders.ingest import read_bytes
+from store import accounts, connect, history
+from store.queries import catalogue
+from store.writes import submit_settings
+from tests.browser.conftest import screenshot, start_dashboard, wait_for_app
+from tests.data.good.make_fictional import BASELINE, workbook
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+MONTHLY = ROOT / "tests" / "data" / "good" / "fictional_monthly_kpis.xlsx"
+PASSWORDS = {"uma": "uploader password 1", "ada": "admin password 12"}
+
+
+def fictional_database(path: Path) -> Path:
+    """A store for the fictional Northmoor council (LA 999) with January and February figures."""
+    conn = connect(path)
+    try:
+        submit_settings(conn, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "setup")
+        data = workbook(BASELINE)
+        parsed = read_bytes(data, "northmoor_baseline.xlsx", catalogue=catalogue(conn), default_la="999")
+        assert history.store_upload(conn, parsed, data, history.Actor("setup", "admin")).status == "stored"
+        accounts.add(conn, "uma", "uploader", PASSWORDS["uma"], by="setup")
+        accounts.add(conn, "ada", "admin", PASSWORDS["ada"], by="setup")
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def northmoor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db_file = fictional_database(tmp_path_factory.mktemp("journey") / "northmoor.duckdb")
+    process, url = start_dashboard(db_file)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow a sidebar link (a full page load would start a new, signed-out session)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
+    wait_for_app(page)
+
+
+def sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    go(page, "Sign in")
+    page.get_by_role("textbox", name="Username").fill(name)
+    page.get_by_role("textbox", name="Password").fill(PASSWORDS[name])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {name}").first.wait_for()
+    wait_for_app(page)
+
+
+def sign_out(page) -> None:  # type: ignore[no-untyped-def]
+    go(page, "Account")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Not signed in.").first.wait_for()
+    wait_for_app(page)
+
+
+def chart_values(page) -> list[float]:  # type: ignore[no-untyped-def]
+    """Every y value the KPI trend chart plots (read from plotly's own data in the page)."""
+    page.locator(".js-plotly-plot").first.wait_for()
+    wait_for_app(page)
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+               el => (el.data || []).flatMap(trace => Array.from(trace.y || []))).filter(v => v !== null)"""
+    )
+
+
+def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(northmoor)
+    page.get_by_text("Not signed in.").first.wait_for()
+    wait_for_app(page)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert nav.get_by_role("link", name="Upload").count() == 0  # hidden until an uploader signs in
+
+    go(page, "KPI trends")
+    before = chart_values(page)
+    assert 20 in before and 19 not in before  # Average social worker caseload: Jan 21, Feb 20
+
+    sign_in(page, "uma")
+    go(page, "Upload")
+    page.locator("input[type='file']").set_input_files(str(MONTHLY))
+    page.get_by_text("What this file would change").wait_for()
+    wait_for_app(page)
+    totals = page.locator("[data-testid='stTable']").first.inner_text()
+    assert "KPI values" in totals and "3" in totals and "1" in totals  # 3 new values, 1 corrected
+    screenshot(page, "upload-preview")
+    page.get_by_role("button", name="Confirm and store this file").click()
+    page.get_by_text("Every page now shows the new data.").wait_for()
+    stored = page.get_by_text("Stored as submission").first.inner_text()
+    submission = int(stored.split("Stored as submission ")[1].split(".")[0])
+
+    go(page, "KPI trends")
+    after = chart_values(page)
+    assert 19 in after  # March 2017 is on the chart now
+    screenshot(page, "upload-chart-after")
+    assert page.locator("[data-testid='stException']").count() == 0
+
+    sign_out(page)
+    sign_in(page, "ada")
+    go(page, "History")
+    page.get_by_role("button", name=f"Roll back submission {submission}").click()
+    page.get_by_text(f"Submission {submission} rolled back").wait_for()
+    wait_for_app(page)
+    screenshot(page, "upload-rolled-back")
+
+    go(page, "KPI trends")
+    reverted = chart_values(page)
+    assert 19 not in reverted and sorted(reverted) == sorted(before)
+    assert page.locator("[data-testid='stException']").count() == 0
