@@ -3,7 +3,6 @@ its original file; and, for admins, roll back or re-apply. Nothing is ever delet
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -137,7 +136,7 @@ def act(action: str, submission_id: int) -> None:
         auth.log(action, f"submission {submission_id}", "refused", exc.message)
         st.session_state["history.flash"] = [("error", f"{exc.title}: {exc.message}")]
         return
-    except duckdb.Error as exc:
+    except history.StoreError as exc:
         auth.log(action, f"submission {submission_id}", "error", f"{type(exc).__name__}: {exc}")
         st.session_state["history.flash"] = [
             ("error", "The change could not be stored; nothing changed. Details are in the audit log.")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -220,7 +219,7 @@ def confirm() -> None:
         auth.log("upload", file_name, "busy", exc.message)
         st.session_state["upload.flash"] = [("error", f"{exc.title}: {exc.message}")]
         return
-    except duckdb.Error as exc:
+    except history.StoreError as exc:
         auth.log("upload", file_name, "error", f"{type(exc).__name__}: {exc}")
         st.session_state["upload.flash"] = [
             ("error", "The file could not be stored: the database refused the write, so nothing was stored. "

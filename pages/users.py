@@ -10,10 +10,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
-from store import accounts, backup
+from store import accounts, backup, history
 from store.queries import setting
 from store.writes import submit_settings
 from ui import auth
@@ -155,7 +154,7 @@ def take_backup() -> None:
     folder = Path(os.environ.get("DASHBOARD_BACKUP_DIR") or Path(__file__).resolve().parent.parent / "data" / "backups")
     try:
         written = backup.backup(connection(), folder, by=who.username, role=who.role)
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, history.StoreError) as exc:
         auth.log("backup", str(folder), "error", f"{type(exc).__name__}: {exc}")
         st.session_state["users.flash"] = [("error", "The backup could not be written. Details are in the audit log.")]
         return

@@ -20,6 +20,8 @@ from store.db import now_utc
 from store.writes import Outcome, submit
 
 _WRITE_LOCK = threading.Lock()
+# What a failed database write raises (disk full, I/O error, conflict), for pages to catch without importing duckdb.
+StoreError = duckdb.Error
 WAIT_SECONDS = 30.0
 
 
