@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 
 
+def _submissions(db_path: Path) -> int:
+    conn = duckdb.connect(str(db_path))
+    try:
+        row = conn.execute("SELECT max(submission_id) FROM submission_log").fetchone()
+    finally:
+        conn.close()
+    assert row is not None
+    return int(row[0])
+
+
 def test_check_prints_every_problem_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(DATA / "bad" / "text_in_value.xlsx")]) == 1
     out = capsys.readouterr().out
@@ -26,18 +36,19 @@ def test_check_exits_2_for_a_refused_file(capsys: pytest.CaptureFixture[str]) ->
 
 def test_check_a_good_file_exits_0_and_stores_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = DATA / "good" / "kpi_long_semicolon_bom.csv"
+    before = _submissions(db_path)
     assert main(["check", str(good), "--db", str(db_path)]) == 0
-    conn = duckdb.connect(str(db_path))
-    assert conn.execute("SELECT count(*) FROM submission_log").fetchone() == (3,)
-    conn.close()
+    assert _submissions(db_path) == before
 
 
 def test_load_stores_then_says_nothing_changed(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = DATA / "good" / "kpi_wide_mixed_months.xlsx"
+    new_id = _submissions(db_path) + 1
     assert main(["load", str(good), "--db", str(db_path), "--user", "scheduler"]) == 0
-    assert "Stored as submission 4" in capsys.readouterr().out
+    assert f"Stored as submission {new_id}" in capsys.readouterr().out
     assert main(["load", str(good), "--db", str(db_path)]) == 0
-    assert "already loaded as submission 4" in capsys.readouterr().out
+    assert f"already loaded as submission {new_id}" in capsys.readouterr().out
+    assert _submissions(db_path) == new_id
 
 
 def test_load_with_rag_months(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

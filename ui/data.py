@@ -23,14 +23,26 @@ def connection() -> duckdb.DuckDBPyConnection:
     return connect(ensure_default(default_db_path()))
 
 
-def data_version() -> int:
-    """Changes whenever a submission is stored, rolled back or re-applied."""
+def _latest_event() -> int:
     cur = connection().cursor()
     try:
         row = cur.execute("SELECT coalesce(max(event_id), 0) FROM submission_event").fetchone()
     finally:
         cur.close()
     return int(row[0]) if row else 0
+
+
+def data_version() -> int:
+    """Changes whenever a submission is stored, rolled back or re-applied.
+
+    Also the health check of the shared connection: after a fatal DuckDB error (a full disk while
+    writing, say) the connection is invalidated, so it is dropped and the file opened afresh.
+    """
+    try:
+        return _latest_event()
+    except (duckdb.FatalException, duckdb.InvalidInputException, duckdb.ConnectionException):
+        connection.clear()
+        return _latest_event()
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
