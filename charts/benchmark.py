@@ -7,6 +7,7 @@ bar and is also named, so no comparison depends on colour alone.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -184,7 +185,7 @@ def comparison_table(
                      "Neighbours with a figure", region or "Region", "England"]  # fmt: skip
     neighbours = series[series["role"] == "neighbour"]
     if len(neighbours):
-        wide = neighbours.pivot_table(index="period", columns="name", values="value", aggfunc="first", dropna=False)
+        wide = neighbours.pivot(index="period", columns="name", values="value")
         order = neighbours.drop_duplicates("name").sort_values("neighbour_rank")["name"]
         wide = wide.reindex(columns=list(order)).reset_index().rename(columns={"period": "Period"})
         table = table.merge(wide, on="Period", how="left")
@@ -207,25 +208,41 @@ def all_councils_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- figures
+#
+# Figures are assembled as plain dicts and built without plotly's per-property validation
+# (`_validate=False`): a 20-trace chart then takes 1-2 ms instead of 40, which keeps the page's
+# rerun inside its budget. tests/test_benchmark_queries.py rebuilds every figure with validation on,
+# so a misspelt property still fails a test.
 
 
-def _layout(fig: go.Figure, y_title: str, height: int = 480) -> go.Figure:
-    fig.update_layout(
-        font=FONT,
-        height=height,
-        margin=dict(l=60, r=20, t=30, b=60),
-        plot_bgcolor="white",
-        hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
-    )
-    fig.update_yaxes(title_text=y_title, gridcolor="#E5E5E5", zeroline=False)
-    fig.update_xaxes(showgrid=False)
-    return fig
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _layout(y_title: str, height: int = 480, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 60},
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": "#E5E5E5", "zeroline": False},
+        "xaxis": {"showgrid": False},
+    }
+    for key, value in extra.items():
+        layout[key] = {**layout[key], **value} if isinstance(value, dict) and key in layout else value
+    return layout
 
 
 def _hover(dps: object) -> str:
     digits = ",.2~f" if _missing(dps) else f",.{int(dps)}f"  # type: ignore[call-overload]
     return "%{fullData.name}<br>%{x}: %{y:" + digits + "}<extra></extra>"
+
+
+def _values(column: pd.Series) -> list[object]:
+    """A column as JSON-ready values, missing as None (a gap in the line)."""
+    return [None if _missing(v) else v for v in column.tolist()]
 
 
 def comparison_chart(
@@ -237,72 +254,69 @@ def comparison_chart(
     dps: object = None,
 ) -> go.Figure:
     """The council against each neighbour (thin grey), the neighbours' mean and median, region and England."""
-    periods = list(comparison["period"])
-    fig = go.Figure()
+    periods = [str(p) for p in comparison["period"]]
     hover = _hover(dps)
+    traces: list[dict[str, Any]] = []
     neighbours = series[series["role"] == "neighbour"]
     for name, rows in neighbours.groupby("name", sort=False):
-        fig.add_trace(
-            go.Scatter(
-                x=rows["period"], y=rows["value"], name=str(name), mode="lines", legendgroup="neighbours",
-                line=dict(color=NEIGHBOUR, width=1.2), hovertemplate=hover, showlegend=False,
-            )
+        traces.append(
+            {"type": "scatter", "x": [str(p) for p in rows["period"]], "y": _values(rows["value"]), "name": str(name),
+             "mode": "lines", "legendgroup": "neighbours", "showlegend": False, "hovertemplate": hover,
+             "line": {"color": NEIGHBOUR, "width": 1.2}}
+        )  # fmt: skip
+    if len(neighbours):
+        traces.append(
+            {"type": "scatter", "x": [None], "y": [None], "name": "Each neighbour", "mode": "lines",
+             "legendgroup": "neighbours", "hoverinfo": "skip", "line": {"color": NEIGHBOUR, "width": 1.2}}
         )  # fmt: skip
     lines: list[tuple[str, str, str, dict[str, Any]]] = [
-        ("neighbours_mean", "Neighbours' mean", MEAN, dict(dash="dash", width=2.5)),
-        ("neighbours_median", "Neighbours' median", MEDIAN, dict(dash="dot", width=2.5)),
-        ("region", region or "Region", REGION, dict(width=2.5)),
-        ("england", "England", ENGLAND, dict(width=2.5, dash="dashdot")),
+        ("neighbours_mean", "Neighbours' mean", MEAN, {"dash": "dash", "width": 2.5}),
+        ("neighbours_median", "Neighbours' median", MEDIAN, {"dash": "dot", "width": 2.5}),
+        ("region", region or "Region", REGION, {"width": 2.5}),
+        ("england", "England", ENGLAND, {"width": 2.5, "dash": "dashdot"}),
     ]
     for column, name, colour, line in lines:
         if comparison[column].notna().any():
-            fig.add_trace(
-                go.Scatter(x=periods, y=comparison[column], name=name, mode="lines+markers",
-                           line=dict(color=colour, **line), marker=dict(size=6), hovertemplate=hover)
+            traces.append(
+                {"type": "scatter", "x": periods, "y": _values(comparison[column]), "name": name,
+                 "mode": "lines+markers", "line": {"color": colour, **line}, "marker": {"size": 6},
+                 "hovertemplate": hover}
             )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(x=periods, y=comparison["council"], name=council, mode="lines+markers",
-                   line=dict(color=COUNCIL, width=5), marker=dict(size=10), hovertemplate=hover)
+    traces.append(
+        {"type": "scatter", "x": periods, "y": _values(comparison["council"]), "name": council,
+         "mode": "lines+markers", "line": {"color": COUNCIL, "width": 5}, "marker": {"size": 10},
+         "hovertemplate": hover}
     )  # fmt: skip
-    if len(neighbours):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                name="Each neighbour",
-                mode="lines",
-                legendgroup="neighbours",
-                line=dict(color=NEIGHBOUR, width=1.2),
-                hoverinfo="skip",
-            )
-        )
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods, title_text="Period")
-    return _layout(fig, y_title)
+    xaxis = {"type": "category", "categoryorder": "array", "categoryarray": periods, "title": {"text": "Period"}}
+    return _figure(traces, _layout(y_title, xaxis=xaxis))
 
 
 def rank_chart(rankings: pd.DataFrame, council: str) -> go.Figure:
     """The council's rank among all councils per period (1 = best, at the top), marked with its quartile band."""
     ranked = rankings.dropna(subset=["rank"])
-    bands = ranked["band"].fillna("")
+    bands = [b if isinstance(b, str) else "" for b in ranked["band"].tolist()]
     labels = [
         f"{ordinal(int(r))} of {int(n)}" + (f" ({b})" if b else "")
         for r, n, b in zip(ranked["rank"], ranked["councils_ranked"], bands, strict=True)
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=ranked["period"], y=ranked["rank"], mode="lines+markers+text", name=council, text=labels,
-            textposition="top center", line=dict(color=COUNCIL, width=3),
-            marker=dict(size=14, color=[BAND_COLOURS.get(b, COUNCIL) for b in bands], line_color="white"),
-            customdata=ranked[["councils_ranked"]].to_numpy(),
-            hovertemplate="%{x}: ranked %{y} of %{customdata[0]}<extra></extra>",
-        )
-    )  # fmt: skip
+    trace = {
+        "type": "scatter", "x": [str(p) for p in ranked["period"]], "y": [int(r) for r in ranked["rank"]],
+        "mode": "lines+markers+text", "name": council, "text": labels, "textposition": "top center",
+        "line": {"color": COUNCIL, "width": 3},
+        "marker": {"size": 14, "color": [BAND_COLOURS.get(b, COUNCIL) for b in bands], "line": {"color": "white"}},
+        "customdata": [[int(n)] for n in ranked["councils_ranked"]],
+        "hovertemplate": "%{x}: ranked %{y} of %{customdata[0]}<extra></extra>",
+    }  # fmt: skip
     most = int(ranked["councils_ranked"].max()) if len(ranked) else 150
-    fig.update_yaxes(autorange=False, range=[most + 8, -8], title_text="Rank among councils (1 = best)")
-    fig.update_xaxes(type="category", title_text="Period")
-    fig = _layout(fig, "Rank among councils (1 = best)", height=380)
-    fig.update_layout(showlegend=False)
-    return fig
+    title = "Rank among councils (1 = best)"
+    layout = _layout(
+        title,
+        height=380,
+        showlegend=False,
+        yaxis={"autorange": False, "range": [most + 8, -8]},
+        xaxis={"type": "category", "title": {"text": "Period"}},
+    )
+    return _figure([trace], layout)
 
 
 def all_councils_chart(
@@ -316,31 +330,128 @@ def all_councils_chart(
     """Every council's latest value as a bar, best first; the council and its neighbours highlighted and named."""
     shown = frame.dropna(subset=["value"]).reset_index(drop=True)
     role = shown["la_code"].map(lambda c: "council" if c == la_code else "neighbour" if c in neighbour_codes else "")
-    colours = role.map({"council": COUNCIL, "neighbour": NEIGHBOUR_HIGHLIGHT, "": OTHER})
-    fig = go.Figure()
-    for key, name in (("", "Other councils"), ("neighbour", "Statistical neighbours"), ("council", None)):
+    traces = []
+    groups = (("", "Other councils", OTHER), ("neighbour", "Statistical neighbours", NEIGHBOUR_HIGHLIGHT),
+              ("council", None, COUNCIL))  # fmt: skip
+    for key, name, colour in groups:
         rows = shown[role == key]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Bar(
-                x=rows["name"], y=rows["value"], name=name or str(rows["name"].iloc[0]),
-                marker_color=colours[rows.index].tolist(), hovertemplate=_hover(dps),
+        traces.append(
+            {"type": "bar", "x": rows["name"].tolist(), "y": _values(rows["value"]),
+             "name": name or str(rows["name"].iloc[0]), "marker": {"color": colour}, "hovertemplate": _hover(dps)}
+        )  # fmt: skip
+    highlighted = shown.loc[role != "", "name"].tolist()
+    count = f"{len(shown)} councils" + (", best first" if shown["rank"].notna().any() else "")
+    xaxis = {
+        "type": "category", "categoryorder": "array", "categoryarray": shown["name"].tolist(), "tickmode": "array",
+        "tickvals": highlighted, "ticktext": highlighted, "tickangle": -60, "title": {"text": count},
+    }  # fmt: skip
+    extra: dict[str, Any] = {"bargap": 0.15, "barmode": "overlay", "margin": {"b": 140}, "xaxis": xaxis}
+    if not _missing(england):
+        level = float(england)  # type: ignore[arg-type]
+        extra["shapes"] = [
+            {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": level, "y1": level,
+             "line": {"color": ENGLAND, "dash": "dash", "width": 2}}
+        ]  # fmt: skip
+        extra["annotations"] = [
+            {"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": level, "yanchor": "bottom",
+             "text": f"England {fmt(england, dps)}", "showarrow": False}
+        ]  # fmt: skip
+    return _figure(traces, _layout(y_title, height=460, **extra))
+
+
+# ---------------------------------------------------------------- the whole page's content
+
+
+@dataclass
+class Section:
+    """One part of the page: a heading, a note, and a chart with its caption, table and file name."""
+
+    heading: str = ""
+    note: str = ""
+    figure: go.Figure | None = None
+    caption: str = ""
+    table: pd.DataFrame | None = None
+    file_name: str = ""
+    key: str = ""
+
+
+@dataclass
+class PageContent:
+    title: str
+    intro: list[str]
+    sections: list[Section]
+    notes: list[str]
+    source: str
+    methodology: str = ""
+
+
+def benchmark_page(
+    view: dict[str, Any],
+    *,
+    measure: str,
+    la_code: str,
+    council: str,
+    region: str,
+    grouping_label: str,
+    extract: dict[str, Any],
+) -> PageContent:
+    """Everything the Benchmarking page shows for one measure and council, from `measure_view`'s frames."""
+    info, comparison, series, rankings = view["info"], view["comparison"], view["series"], view["rankings"]
+    polarity, dps, no_quartile = info.get("polarity"), info.get("dps"), info.get("no_quartile")
+    y_title = str(info.get("y_axis_name") or "Value")
+    neighbour_codes = list(series.loc[series["role"] == "neighbour", "la_code"].unique())
+    sections = [
+        Section(
+            note=""
+            if neighbour_codes
+            else f"The {grouping_label} groups list no statistical neighbours for {council}.",
+            figure=comparison_chart(comparison, series, council, region, y_title, dps),
+            caption=comparison_caption(council, len(neighbour_codes), grouping_label, region),
+            table=comparison_table(comparison, series, council, region, grouping_label),
+            file_name=f"benchmark-{measure}-{la_code}.csv",
+            key="benchmarking.comparison",
+        )
+    ]
+    if rankings["rank"].notna().any():
+        sections.append(
+            Section("Rank among all councils", figure=rank_chart(rankings, council),
+                    caption=rank_caption(council, polarity), table=rank_table(rankings),
+                    file_name=f"benchmark-{measure}-{la_code}-rank.csv", key="benchmarking.rank")
+        )  # fmt: skip
+    else:
+        sections.append(
+            Section("Rank among all councils", note="No rank to show. " + rank_sentence(council, rankings, polarity,
+                    no_quartile))
+        )  # fmt: skip
+    everyone = view["everyone"]
+    if len(everyone):
+        period = str(everyone["period"].iloc[0])
+        england = comparison.loc[comparison["period"] == period, "england"]
+        sections.append(
+            Section(
+                f"Every council, {period}",
+                figure=all_councils_chart(everyone, la_code, neighbour_codes, y_title,
+                                          england.iloc[0] if len(england) else None, dps),
+                caption=all_councils_caption(everyone, council, polarity),
+                table=all_councils_table(everyone),
+                file_name=f"benchmark-{measure}-all-councils-{period}.csv",
+                key="benchmarking.all",
             )
         )  # fmt: skip
-    highlighted = shown[role != ""]
-    fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=list(shown["name"]), tickmode="array",
-        tickvals=list(highlighted["name"]), ticktext=list(highlighted["name"]), tickangle=-60,
-        title_text=f"{len(shown)} councils, best first" if shown["rank"].notna().any() else f"{len(shown)} councils",
-    )  # fmt: skip
-    if not _missing(england):
-        fig.add_hline(
-            y=float(england),  # type: ignore[arg-type]
-            line=dict(color=ENGLAND, dash="dash", width=2),
-            annotation_text=f"England {fmt(england, dps)}",
-            annotation_position="top right",
-        )
-    fig = _layout(fig, y_title, height=460)
-    fig.update_layout(bargap=0.15, barmode="overlay", margin=dict(b=140))
-    return fig
+    notes = [
+        mapping_sentence(str(row.kpi_code), str(row.transform), str(row.note)) for row in view["mapping"].itertuples()
+    ]
+    return PageContent(
+        title=str(info.get("chart_title") or info.get("name") or measure),
+        intro=[
+            measure_caption(info, measure),
+            position_sentence(council, comparison, polarity, dps),
+            rank_sentence(council, rankings, polarity, no_quartile),
+        ],
+        sections=sections,
+        notes=notes,
+        source=source_caption(info, extract),
+        methodology=str(info.get("methodology") or ""),
+    )

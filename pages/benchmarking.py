@@ -9,7 +9,7 @@ from charts import benchmark as charts
 from store import benchmark_queries as q
 from store.queries import setting
 from ui import auth
-from ui.data import cached
+from ui.data import cached, data_version
 from ui.widgets import plain, show_chart
 
 OGL = (
@@ -22,17 +22,18 @@ ALL_TOPICS = "All topics"
 
 auth.require_viewer()
 st.title("Compare with other councils", anchor=False)
-extract = cached(q.extract_info)()
+choices = cached(q.page_choices)()
+extract = choices["extract"]
 if extract is None:
     st.info("No national benchmark data has been loaded yet. Load the DfE LAIT files (see data/lait/README.md).")
     st.stop()
 
-councils = cached(q.councils)()
+councils = choices["councils"]
 names = dict(zip(councils["la_code"], councils["name"], strict=True))
 former = set(councils.loc[councils["status"] == "former", "la_code"])
 home = cached(setting)("council_code", "394")
 codes = list(councils["la_code"])
-groupings = cached(q.groupings)()
+groupings = choices["groupings"]
 labels = dict(zip(groupings["grouping"], groupings["grouping_label"], strict=True))
 
 left, right = st.columns([3, 2])
@@ -51,8 +52,7 @@ grouping = right.selectbox(
 )
 
 topic_col, search_col, measure_col = st.columns([2, 2, 4])
-topics = cached(q.topics)()
-topic = topic_col.selectbox("Topic", [ALL_TOPICS, *topics["topic"]], key="benchmarking.topic")
+topic = topic_col.selectbox("Topic", [ALL_TOPICS, *choices["topics"]["topic"]], key="benchmarking.topic")
 search = search_col.text_input("Search measures", key="benchmarking.search", placeholder="e.g. caseload")
 found = cached(q.measures)(search.strip(), "" if topic == ALL_TOPICS else topic).drop_duplicates("measure")
 if found.empty:
@@ -69,67 +69,46 @@ measure = measure_col.selectbox(
     key="benchmarking.measure",
 )
 
-info = cached(q.measure_info)(measure) or {}
-council = names.get(la_code, la_code)
-region_row = councils[councils["la_code"] == la_code]
-region = str(region_row["region_name"].iloc[0]) if len(region_row) and region_row["region_name"].notna().all() else ""
-polarity, dps = info.get("polarity"), info.get("dps")
-y_title = str(info.get("y_axis_name") or "Value")
+assert la_code is not None and grouping is not None and measure is not None
 
-st.subheader(str(info.get("chart_title") or info.get("name") or measure), anchor=False)
-st.caption(plain(charts.measure_caption(info, measure)))
 
-comparison = cached(q.comparison)(measure, la_code, grouping)
-series = cached(q.neighbour_series)(measure, la_code, grouping)
-rankings = cached(q.rankings)(measure, la_code)
-st.markdown(plain(charts.position_sentence(council, comparison, polarity, dps)))
-st.markdown(plain(charts.rank_sentence(council, rankings, polarity, info.get("no_quartile"))))
-
-neighbour_codes = list(series.loc[series["role"] == "neighbour", "la_code"].unique())
-if not neighbour_codes:
-    st.info(plain(f"The {labels.get(grouping, grouping)} groups list no statistical neighbours for {council}."))
-show_chart(
-    charts.comparison_chart(comparison, series, council, region, y_title, dps),
-    caption=charts.comparison_caption(council, len(neighbour_codes), str(labels.get(grouping, "")), region),
-    table=charts.comparison_table(comparison, series, council, region, str(labels.get(grouping, ""))),
-    file_name=f"benchmark-{measure}-{la_code}.csv",
-    key="benchmarking.comparison",
-)
-
-st.subheader("Rank among all councils", anchor=False)
-if rankings["rank"].notna().any():
-    show_chart(
-        charts.rank_chart(rankings, council),
-        caption=charts.rank_caption(council, polarity),
-        table=charts.rank_table(rankings),
-        file_name=f"benchmark-{measure}-{la_code}-rank.csv",
-        key="benchmarking.rank",
-    )
-else:
-    st.info(plain("No rank to show. " + charts.rank_sentence(council, rankings, polarity, info.get("no_quartile"))))
-
-everyone = cached(q.latest_all_councils)(measure)
-if len(everyone):
-    period = str(everyone["period"].iloc[0])
-    st.subheader(f"Every council, {period}", anchor=False)
-    england = comparison.loc[comparison["period"] == period, "england"]
-    show_chart(
-        charts.all_councils_chart(
-            everyone, la_code, neighbour_codes, y_title, england.iloc[0] if len(england) else None, dps
-        ),
-        caption=charts.all_councils_caption(everyone, council, polarity),
-        table=charts.all_councils_table(everyone),
-        file_name=f"benchmark-{measure}-all-councils-{period}.csv",
-        key="benchmarking.all",
+@st.cache_resource(max_entries=64, show_spinner=False)
+def content(version: int, measure: str, la_code: str, grouping: str) -> charts.PageContent:
+    """Figures, tables and words for one view, built once per process until the data changes. Held as
+    objects (not pickled like st.cache_data), so a rerun does no plotly or pandas work; never mutated."""
+    del version  # part of the cache key only
+    row = councils[councils["la_code"] == la_code].iloc[0]
+    return charts.benchmark_page(
+        cached(q.measure_view)(measure, la_code, grouping),
+        measure=measure,
+        la_code=la_code,
+        council=str(row["name"]),
+        region=str(row["region_name"]) if isinstance(row["region_name"], str) else "",
+        grouping_label=str(labels.get(grouping, grouping)),
+        extract=extract,
     )
 
-mapping = cached(q.kpi_mapping)()
-for row in mapping[mapping["measure"] == measure].itertuples():
-    st.info(plain(charts.mapping_sentence(str(row.kpi_code), str(row.transform), str(row.note))))
+
+page = content(data_version(), measure, la_code, grouping)
+st.subheader(page.title, anchor=False)
+st.caption(plain(page.intro[0]))
+for sentence in page.intro[1:]:
+    st.markdown(plain(sentence))
+for section in page.sections:
+    if section.heading:
+        st.subheader(section.heading, anchor=False)
+    if section.note:
+        st.info(plain(section.note))
+    if section.figure is not None and section.table is not None:
+        show_chart(
+            section.figure, caption=section.caption, table=section.table, file_name=section.file_name, key=section.key
+        )
+for note in page.notes:
+    st.info(plain(note))
 
 st.divider()
-st.caption(plain(charts.source_caption(info, extract)))
-if info.get("methodology"):
+st.caption(plain(page.source))
+if page.methodology:
     with st.expander("How DfE calculates this measure"):
-        st.markdown(plain(info["methodology"]))
+        st.markdown(plain(page.methodology))
 st.caption(OGL)

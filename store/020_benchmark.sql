@@ -126,10 +126,15 @@ WHERE n.submission_id = (SELECT submission_id FROM _lait_current);
 -- the best (highest for polarity 'higher', lowest for 'lower'; ties share the better rank); quartile
 -- 1 (band A) is the best quarter. Neither is given when DfE names no better direction, and no
 -- quartile when the dictionary's No_Quartile flag is set.
+CREATE OR REPLACE VIEW _measure_direction AS
+SELECT measure, any_value(polarity) AS polarity, bool_or(no_quartile) AS no_quartile
+FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current)
+GROUP BY measure;
+
 CREATE OR REPLACE VIEW benchmark_rankings AS
 WITH councils AS (
     SELECT v.measure, v.period, v.end_year, v.la_code, v.area_name, v.value, m.polarity, m.no_quartile
-    FROM benchmark_values v JOIN benchmark_measures m USING (measure)
+    FROM benchmark_values v JOIN _measure_direction m USING (measure)
     WHERE v.area_kind = 'council' AND v.value IS NOT NULL AND v.end_year IS NOT NULL
 ), stats AS (
     SELECT *,

@@ -156,13 +156,18 @@ def comparison(
     conn: duckdb.DuckDBPyConnection, measure: str, la_code: str, grouping: str | None = None
 ) -> pd.DataFrame:
     """One row per period: the council, its neighbours' mean and median, its region and England."""
-    series = neighbour_series(conn, measure, la_code, grouping)
-    own = series[series["role"] == "council"][["period", "end_year", "value", "missing_mark"]]
-    summary = neighbour_summary(conn, measure, la_code, grouping)
-    areas = region_england_series(conn, measure, la_code)
+    return _comparison(
+        neighbour_series(conn, measure, la_code, grouping),
+        neighbour_summary(conn, measure, la_code, grouping),
+        region_england_series(conn, measure, la_code),
+    )
+
+
+def _comparison(series: pd.DataFrame, summary: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    own = series[series["role"] == "council"][["period", "value", "missing_mark"]]
     wide = areas.pivot_table(index="period", columns="role", values="value", aggfunc="first", dropna=False)
     periods = pd.concat([series[["period", "end_year"]], areas[["period", "end_year"]]]).drop_duplicates("period")
-    out = periods.merge(own.rename(columns={"value": "council"}).drop(columns="end_year"), on="period", how="left")
+    out = periods.merge(own.rename(columns={"value": "council"}), on="period", how="left")
     out = out.merge(summary.drop(columns="end_year"), on="period", how="left")
     out = out.merge(wide.reindex(columns=["region", "england"]).reset_index(), on="period", how="left")
     out = out.rename(columns={"mean": "neighbours_mean", "median": "neighbours_median"})
@@ -171,38 +176,60 @@ def comparison(
     return out.sort_values(["end_year", "period"]).reset_index(drop=True)[columns]
 
 
+_RANK_COLUMNS = "period, end_year, la_code, value, rank, councils_ranked, quartile, q25, q50, q75"
+
+
 def rankings(conn: duckdb.DuckDBPyConnection, measure: str, la_code: str) -> pd.DataFrame:
     """Per period: the council's rank among all councils with a value (1 = best by the measure's polarity),
     its quartile (1 = best quarter, band A) and the quartile boundaries. Rank and quartile are empty when
     the measure has no better direction; the quartile is empty when DfE does not band the measure."""
     frame = _df(
         conn,
-        """SELECT period, end_year, value, rank, councils_ranked, quartile, q25, q50, q75
-           FROM benchmark_rankings WHERE measure = ? AND la_code = ? ORDER BY end_year, period""",
+        f"SELECT {_RANK_COLUMNS} FROM benchmark_rankings WHERE measure = ? AND la_code = ? ORDER BY end_year, period",
         [measure, la_code],
     )
+    return _with_band(frame.drop(columns="la_code"))
+
+
+def _with_band(frame: pd.DataFrame) -> pd.DataFrame:
     frame["band"] = frame["quartile"].map(BANDS)
     return frame
 
 
-def latest_all_councils(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
-    """Every council's value for the latest period any council has one, best first where there is a best
-    (councils that no longer exist are listed only if they have a figure)."""
+def _all_ranks(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    return _df(conn, f"SELECT {_RANK_COLUMNS} FROM benchmark_rankings WHERE measure = ?", [measure])
+
+
+def _latest_values(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    """Every council's value for the latest period any council has one (councils that no longer exist
+    only if they have a figure)."""
     return _df(
         conn,
         """WITH latest AS (
                SELECT period FROM benchmark_values
                WHERE measure = ? AND area_kind = 'council' AND value IS NOT NULL AND end_year IS NOT NULL
                ORDER BY end_year DESC, period DESC LIMIT 1)
-           SELECT v.period, v.la_code, v.area_name AS name, a.region_name, v.value, v.missing_mark,
-                  r.rank, r.councils_ranked, r.quartile
-           FROM benchmark_values v JOIN latest USING (period)
-           JOIN la_codes a ON a.la_code = v.la_code
-           LEFT JOIN benchmark_rankings r ON r.measure = v.measure AND r.period = v.period AND r.la_code = v.la_code
-           WHERE v.measure = ? AND v.area_kind = 'council' AND (v.value IS NOT NULL OR a.status = 'current')
-           ORDER BY r.rank NULLS LAST, v.value DESC NULLS LAST, v.area_name""",
+           SELECT v.period, v.la_code, v.area_name AS name, a.region_name, v.value, v.missing_mark
+           FROM benchmark_values v JOIN latest USING (period) JOIN la_codes a ON a.la_code = v.la_code
+           WHERE v.measure = ? AND v.area_kind = 'council' AND (v.value IS NOT NULL OR a.status = 'current')""",
         [measure, measure],
     )
+
+
+def _ranked_latest(latest: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
+    out = latest.merge(
+        ranks[["period", "la_code", "rank", "councils_ranked", "quartile"]], on=["period", "la_code"], how="left"
+    )
+    out = out.sort_values(["rank", "value", "name"], ascending=[True, False, True], na_position="last")
+    for column in ("rank", "councils_ranked", "quartile"):
+        out[column] = out[column].astype("Int64")
+    return out.reset_index(drop=True)
+
+
+def latest_all_councils(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    """Every council's value for the latest period any council has one, best first where there is a best
+    (councils that no longer exist are listed only if they have a figure)."""
+    return _ranked_latest(_latest_values(conn, measure), _all_ranks(conn, measure))
 
 
 def kpi_mapping(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -244,3 +271,35 @@ def kpi_benchmarks(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str)
     frame["value"] = (frame["value"] * float(mapping["scale"]) + float(mapping["offset"])).round(6)
     frame["source"] = source
     return frame[KPI_BENCHMARK_COLUMNS]
+
+
+# ---------------------------------------------------------------- what one page view needs
+
+
+def page_choices(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Everything the page's pickers need, in one cached read: the extract, councils, groupings, topics."""
+    return {
+        "extract": extract_info(conn),
+        "councils": councils(conn),
+        "groupings": groupings(conn),
+        "topics": topics(conn),
+    }
+
+
+def measure_view(conn: duckdb.DuckDBPyConnection, measure: str, la_code: str, grouping: str) -> dict[str, Any]:
+    """Everything the page draws for one measure and council, in one cached read (each part is one of the
+    functions above): the dictionary entry, the neighbour series, the comparison table, the rankings,
+    every council's latest figure and the local KPIs mapped to the measure."""
+    series = neighbour_series(conn, measure, la_code, grouping)
+    ranks = _all_ranks(conn, measure)
+    own = ranks[ranks["la_code"] == la_code].sort_values(["end_year", "period"]).drop(columns="la_code")
+    return {
+        "info": measure_info(conn, measure) or {},
+        "series": series,
+        "comparison": _comparison(
+            series, neighbour_summary(conn, measure, la_code, grouping), region_england_series(conn, measure, la_code)
+        ),
+        "rankings": _with_band(own.reset_index(drop=True)),
+        "everyone": _ranked_latest(_latest_values(conn, measure), ranks),
+        "mapping": _df(conn, "SELECT kpi_code, transform, note FROM kpi_benchmark_map WHERE measure = ?", [measure]),
+    }

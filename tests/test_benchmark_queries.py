@@ -13,8 +13,10 @@ import duckdb
 import numpy as np
 import openpyxl
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
+from charts import benchmark as charts
 from store import benchmark_queries as q
 from store.benchmark import LAIT_DIR
 
@@ -216,3 +218,62 @@ def test_extract_info_and_councils(db: duckdb.DuckDBPyConnection) -> None:
     councils = q.councils(db)
     assert len(councils) == 158 and "970" not in set(councils["la_code"])
     assert list(councils["status"].iloc[-5:]) == ["former"] * 5
+
+
+# ---------------------------------------------------------------- the charts and words built from these queries
+
+
+def test_the_page_content_for_sunderland_caseload(db: duckdb.DuckDBPyConnection) -> None:
+    view = q.measure_view(db, CASELOAD, SUNDERLAND, "2025")
+    extract = q.extract_info(db)
+    assert extract is not None
+    page = charts.benchmark_page(view, measure=CASELOAD, la_code=SUNDERLAND, council="Sunderland",
+                                 region="North East", grouping_label="May 2025", extract=extract)  # fmt: skip
+    assert page.intro[1] == (
+        "In 2025 Sunderland's figure was 17.1: worse than its statistical neighbours' mean (15.81), "
+        "worse than its region (16.5) and worse than England (15.2)."
+    )
+    assert page.intro[2] == (
+        "In 2025 Sunderland ranked 123rd of 151 councils with a figure (1st = lowest), "
+        "in the worst quarter of councils (band D)."
+    )
+    figures = [s.figure for s in page.sections if s.figure is not None]
+    assert len(figures) == 3
+    for figure in figures:  # built without validation for speed: check they are valid plotly
+        go.Figure(figure.to_dict())
+    comparison, rank, everyone = figures
+    council = comparison.data[-1]
+    assert council.name == "Sunderland" and list(council.y) == list(view["comparison"]["council"])
+    assert sum(1 for t in comparison.data if t.legendgroup == "neighbours" and t.showlegend is False) == 10
+    england = next(t for t in comparison.data if t.name == "England")
+    assert england.y[1] == 17.7 and list(comparison.layout.xaxis.categoryarray)[:2] == ["2016", "2017"]
+    assert list(rank.data[0].y)[1] == 137 and rank.layout.yaxis.range[0] > rank.layout.yaxis.range[1]
+    named = set(everyone.layout.xaxis.tickvals)
+    assert "Sunderland" in named and {"Redcar and Cleveland", "Rochdale"} <= named
+    assert everyone.layout.shapes[0].y0 == 15.2 and everyone.layout.annotations[0].text == "England 15.2"
+    assert [s.file_name for s in page.sections if s.file_name] == [
+        f"benchmark-{CASELOAD}-394.csv", f"benchmark-{CASELOAD}-394-rank.csv",
+        f"benchmark-{CASELOAD}-all-councils-2025.csv",
+    ]  # fmt: skip
+    assert page.notes and page.notes[0].startswith("Shown beside the local KPI SW_CASELOAD_AVG")
+    assert "Last updated March 2026; next update March 2027" in page.source
+
+
+@pytest.mark.parametrize(
+    ("value", "dps", "expected"),
+    [(16.1, None, "16.1"), (17.0, None, "17"), (0.00371, 2, "0.00"), (0.00371, None, "0.00371"),
+     (1234.5, 0, "1,234"), (None, 1, "not available"), (float("nan"), None, "not available")],
+)  # fmt: skip
+def test_figures_are_shown_as_the_dictionary_says(value: object, dps: object, expected: str) -> None:
+    assert charts.fmt(value, dps) == expected
+
+
+def test_words_for_a_measure_with_no_better_direction() -> None:
+    comparison = pd.DataFrame(
+        {"period": ["2025"], "council": [10.0], "neighbours_mean": [12.0], "region": [10.0], "england": [None]}
+    )
+    assert charts.position_sentence("X", comparison, None, None) == (
+        "In 2025 X's figure was 10: lower than its statistical neighbours' mean (12) and the same as its region (10)."
+    )
+    assert "not ranked" in charts.rank_sentence("X", pd.DataFrame(), None, False)
+    assert charts.ordinal(1) == "1st" and charts.ordinal(12) == "12th" and charts.ordinal(123) == "123rd"
