@@ -137,8 +137,9 @@ def comparison_caption(council: str, neighbours: int, grouping_label: str, regio
 def rank_caption(council: str, polarity: object) -> str:
     best = "highest" if polarity == "higher" else "lowest"
     return (
-        f"{council}'s rank each period among the councils with a figure; 1st is the {best} value. The marker "
-        "colour and the letter give the quartile band: A (dark green) is the best quarter, D (red) the worst."
+        f"{council}'s rank each period among the councils with a figure (1st is the {best} value; higher on the "
+        "chart is better). The letter in each marker is the quartile band: A (dark green) is the best quarter "
+        "of councils, D (red) the worst. Hover for the rank, or see the table."
     )
 
 
@@ -146,8 +147,8 @@ def all_councils_caption(frame: pd.DataFrame, council: str, polarity: object) ->
     order = "best first" if polarity in ("higher", "lower") else "highest first"
     return (
         f"All {int(frame['value'].notna().sum())} councils with a figure for {frame['period'].iloc[0]}, {order}: "
-        f"{council} in blue, its statistical neighbours in orange (both named on the axis); the dashed line is "
-        "England. Councils with no published figure are not drawn but are listed in the table."
+        f"{council} in blue (labelled), its statistical neighbours in orange (hover a bar for its name); the "
+        "dashed line is England. The table names every council, including those with no published figure."
     )
 
 
@@ -181,6 +182,7 @@ def comparison_table(
     """What the comparison chart draws, one row per period, with readable headings."""
     table = comparison[["period", "council", "neighbours_mean", "neighbours_median", "neighbours_with_value",
                         "region", "england"]].copy()  # fmt: skip
+    table[["neighbours_mean", "neighbours_median"]] = table[["neighbours_mean", "neighbours_median"]].round(2)
     table.columns = ["Period", council, f"Neighbours' mean ({grouping_label})", "Neighbours' median",
                      "Neighbours with a figure", region or "Region", "England"]  # fmt: skip
     neighbours = series[series["role"] == "neighbour"]
@@ -287,33 +289,30 @@ def comparison_chart(
          "mode": "lines+markers", "line": {"color": COUNCIL, "width": 5}, "marker": {"size": 10},
          "hovertemplate": hover}
     )  # fmt: skip
-    xaxis = {"type": "category", "categoryorder": "array", "categoryarray": periods, "title": {"text": "Period"}}
+    xaxis = {"type": "category", "categoryorder": "array", "categoryarray": periods}
     return _figure(traces, _layout(y_title, xaxis=xaxis))
 
 
 def rank_chart(rankings: pd.DataFrame, council: str) -> go.Figure:
-    """The council's rank among all councils per period (1 = best, at the top), marked with its quartile band."""
+    """The council's rank among all councils per period (1 = best, at the top); each marker carries its
+    quartile band letter, coloured from dark green (A, best quarter) to red (D)."""
     ranked = rankings.dropna(subset=["rank"])
     bands = [b if isinstance(b, str) else "" for b in ranked["band"].tolist()]
-    labels = [
-        f"{ordinal(int(r))} of {int(n)}" + (f" ({b})" if b else "")
-        for r, n, b in zip(ranked["rank"], ranked["councils_ranked"], bands, strict=True)
-    ]
     trace = {
         "type": "scatter", "x": [str(p) for p in ranked["period"]], "y": [int(r) for r in ranked["rank"]],
-        "mode": "lines+markers+text", "name": council, "text": labels, "textposition": "top center",
-        "line": {"color": COUNCIL, "width": 3},
-        "marker": {"size": 14, "color": [BAND_COLOURS.get(b, COUNCIL) for b in bands], "line": {"color": "white"}},
-        "customdata": [[int(n)] for n in ranked["councils_ranked"]],
-        "hovertemplate": "%{x}: ranked %{y} of %{customdata[0]}<extra></extra>",
+        "mode": "lines+markers+text", "name": council, "text": bands, "textposition": "middle center",
+        "textfont": {"color": "white", "size": 13}, "line": {"color": COUNCIL, "width": 2},
+        "marker": {"size": 24, "color": [BAND_COLOURS.get(b, COUNCIL) for b in bands], "line": {"color": "white"}},
+        "customdata": [[ordinal(int(r)), int(n), b or "not banded"]
+                       for r, n, b in zip(ranked["rank"], ranked["councils_ranked"], bands, strict=True)],
+        "hovertemplate": "%{x}: %{customdata[0]} of %{customdata[1]} councils, band %{customdata[2]}<extra></extra>",
     }  # fmt: skip
     most = int(ranked["councils_ranked"].max()) if len(ranked) else 150
-    title = "Rank among councils (1 = best)"
     layout = _layout(
-        title,
+        "Rank (1 = best)",
         height=380,
         showlegend=False,
-        yaxis={"autorange": False, "range": [most + 8, -8]},
+        yaxis={"autorange": False, "range": [most + 10, -10]},
         xaxis={"type": "category", "title": {"text": "Period"}},
     )
     return _figure([trace], layout)
@@ -341,23 +340,33 @@ def all_councils_chart(
             {"type": "bar", "x": rows["name"].tolist(), "y": _values(rows["value"]),
              "name": name or str(rows["name"].iloc[0]), "marker": {"color": colour}, "hovertemplate": _hover(dps)}
         )  # fmt: skip
-    highlighted = shown.loc[role != "", "name"].tolist()
     count = f"{len(shown)} councils" + (", best first" if shown["rank"].notna().any() else "")
-    xaxis = {
-        "type": "category", "categoryorder": "array", "categoryarray": shown["name"].tolist(), "tickmode": "array",
-        "tickvals": highlighted, "ticktext": highlighted, "tickangle": -60, "title": {"text": count},
+    xaxis = {"type": "category", "categoryorder": "array", "categoryarray": shown["name"].tolist(),
+             "showticklabels": False, "title": {"text": count}}  # fmt: skip
+    extra: dict[str, Any] = {
+        "bargap": 0.15, "barmode": "overlay", "xaxis": xaxis,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50}, "annotations": [], "shapes": [],
     }  # fmt: skip
-    extra: dict[str, Any] = {"bargap": 0.15, "barmode": "overlay", "margin": {"b": 140}, "xaxis": xaxis}
+    own = shown[role == "council"]
+    if len(own):
+        right_half = own.index[0] > len(shown) / 2
+        extra["annotations"].append(
+            {"x": str(own["name"].iloc[0]), "y": float(own["value"].iloc[0]), "xref": "x", "yref": "y",
+             "text": f"{own['name'].iloc[0]} {fmt(own['value'].iloc[0], dps)}", "showarrow": True, "arrowhead": 2,
+             "ax": -30 if right_half else 30, "ay": -90, "xanchor": "right" if right_half else "left",
+             "font": {"color": COUNCIL, "size": 15}, "bgcolor": "white", "bordercolor": COUNCIL}
+        )  # fmt: skip
     if not _missing(england):
         level = float(england)  # type: ignore[arg-type]
-        extra["shapes"] = [
+        extra["shapes"].append(
             {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": level, "y1": level,
              "line": {"color": ENGLAND, "dash": "dash", "width": 2}}
-        ]  # fmt: skip
-        extra["annotations"] = [
-            {"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": level, "yanchor": "bottom",
-             "text": f"England {fmt(england, dps)}", "showarrow": False}
-        ]  # fmt: skip
+        )  # fmt: skip
+        extra["annotations"].append(
+            {"xref": "paper", "x": 0.5, "xanchor": "center", "yref": "y", "y": level, "yanchor": "bottom",
+             "text": f"England {fmt(england, dps)}", "showarrow": False, "bgcolor": "white"}
+        )  # fmt: skip
     return _figure(traces, _layout(y_title, height=460, **extra))
 
 

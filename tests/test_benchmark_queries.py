@@ -247,10 +247,14 @@ def test_the_page_content_for_sunderland_caseload(db: duckdb.DuckDBPyConnection)
     assert sum(1 for t in comparison.data if t.legendgroup == "neighbours" and t.showlegend is False) == 10
     england = next(t for t in comparison.data if t.name == "England")
     assert england.y[1] == 17.7 and list(comparison.layout.xaxis.categoryarray)[:2] == ["2016", "2017"]
-    assert list(rank.data[0].y)[1] == 137 and rank.layout.yaxis.range[0] > rank.layout.yaxis.range[1]
-    named = set(everyone.layout.xaxis.tickvals)
-    assert "Sunderland" in named and {"Redcar and Cleveland", "Rochdale"} <= named
-    assert everyone.layout.shapes[0].y0 == 15.2 and everyone.layout.annotations[0].text == "England 15.2"
+    assert list(rank.data[0].y)[1] == 137 and list(rank.data[0].text)[1] == "D"
+    assert rank.layout.yaxis.range[0] > rank.layout.yaxis.range[1]  # 1st at the top
+    bars = {t.name: list(t.x) for t in everyone.data}
+    assert bars["Sunderland"] == ["Sunderland"] and {"Redcar and Cleveland", "Rochdale"} <= set(
+        bars["Statistical neighbours"]
+    )
+    assert [a.text for a in everyone.layout.annotations] == ["Sunderland 17.1", "England 15.2"]
+    assert everyone.layout.shapes[0].y0 == 15.2
     assert [s.file_name for s in page.sections if s.file_name] == [
         f"benchmark-{CASELOAD}-394.csv", f"benchmark-{CASELOAD}-394-rank.csv",
         f"benchmark-{CASELOAD}-all-councils-2025.csv",
