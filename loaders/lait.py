@@ -12,7 +12,7 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -27,12 +27,11 @@ import pyarrow.parquet as pq
 
 from loaders.grid import Sheet, read_workbook
 from loaders.guard import MAX_FILE_BYTES
-from loaders.problems import LoaderError, Problem, Problems, RefusedFile, UnreadableFile
+from loaders.problems import LoaderError, Problems, RefusedFile, UnreadableFile
 from loaders.values import MISSING_MARKS, clean_text, heading_key
 
 ENGLAND = "970"
 REGION_CODES = frozenset(str(c) for c in range(980, 991))
-VALUE_COLUMNS = ["measure", "period", "end_year", "period_kind", "la_code", "value", "missing_mark"]
 MEASURE_COLUMNS = [
     "measure", "topic", "name", "chart_title", "description", "data_item", "polarity", "polarity_raw",
     "y_axis_name", "year_type", "last_update", "last_update_text", "next_update", "next_update_text",
@@ -88,7 +87,7 @@ class LaitFile:
     file_name: str
     data: bytes
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -765,17 +764,11 @@ def read_benchmark_map(f: LaitFile, known_measures: set[str] | None = None) -> B
     return result
 
 
-def files_from_paths(paths: Mapping[str, str | Path]) -> list[LaitFile]:
-    """{role: path} -> files, for callers that name each file rather than a directory."""
-    return [LaitFile(role, Path(p).name, Path(p).read_bytes()) for role, p in paths.items()]
-
-
 __all__ = [
     "BenchmarkMap",
     "LaitData",
     "LaitFile",
     "MissingLaitFile",
-    "Problem",
     "clean_values",
     "excel_serial_date",
     "file_role",
