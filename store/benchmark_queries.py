@@ -165,11 +165,12 @@ def comparison(
 
 def _comparison(series: pd.DataFrame, summary: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     own = series[series["role"] == "council"][["period", "value", "missing_mark"]]
-    wide = areas.pivot_table(index="period", columns="role", values="value", aggfunc="first", dropna=False)
     periods = pd.concat([series[["period", "end_year"]], areas[["period", "end_year"]]]).drop_duplicates("period")
     out = periods.merge(own.rename(columns={"value": "council"}), on="period", how="left")
     out = out.merge(summary.drop(columns="end_year"), on="period", how="left")
-    out = out.merge(wide.reindex(columns=["region", "england"]).reset_index(), on="period", how="left")
+    for role in ("region", "england"):
+        part = areas.loc[areas["role"] == role, ["period", "value"]].drop_duplicates("period")
+        out = out.merge(part.rename(columns={"value": role}), on="period", how="left")
     out = out.rename(columns={"mean": "neighbours_mean", "median": "neighbours_median"})
     columns = ["period", "end_year", "council", "missing_mark", "neighbours_mean", "neighbours_median",
                "neighbours_with_value", "region", "england"]  # fmt: skip
