@@ -3,8 +3,8 @@
 - load: read and check the five LAIT files (641,070 values) and store them as one submission in a
   fresh database; also the cost of loading the same files again (recognised, nothing stored).
 - page: server-side run of pages/benchmarking.py with every row loaded, under AppTest: uncached (a
-  view not seen before, Streamlit's data cache emptied first) and cached (median of --repeat reruns
-  of the same view), for the default view, another measure and another council.
+  view not seen before, Streamlit's data cache emptied first; median over 9 views) and cached
+  (median of --repeat reruns of each view); wall clock and this process's CPU time.
 Targets: cached rerun < 50 ms, uncached < 300 ms.
 
 Run: .venv/bin/python bench/bench_benchmarking.py [--repeat N]
@@ -57,65 +57,63 @@ def load(tmp: Path, repeat: int) -> dict[str, float]:
     }
 
 
-class PageClock:
-    """Times the page script alone (StreamlitPage.run), apart from dashboard.py and AppTest's own work."""
+FRESH_VIEWS = (  # (widget, value): each a view not seen before in the run
+    ("benchmarking.measure", "CareLeaverEET"),
+    ("benchmarking.measure", "CareLeaverAcc"),
+    ("benchmarking.council", "383"),
+    ("benchmarking.measure", "ReReferral"),
+    ("benchmarking.grouping", "2021"),
+    ("benchmarking.measure", "Work_Force_TO_Rate"),
+    ("benchmarking.council", "909"),
+    ("benchmarking.measure", "LAC_LongStable%"),
+)
 
-    def __init__(self) -> None:
-        from streamlit.navigation.page import StreamlitPage
 
-        self.last = 0.0
-        original = StreamlitPage.run
-
-        def timed(page: StreamlitPage) -> None:
-            start = time.perf_counter()
-            try:
-                original(page)
-            finally:
-                self.last = (time.perf_counter() - start) * 1000
-
-        StreamlitPage.run = timed  # type: ignore[method-assign]
+def _timed(at: object) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process) for one run of the app script."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    at.run()  # type: ignore[attr-defined]
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
 def page(db_file: Path, repeat: int) -> dict[str, tuple[float, float, float, float]]:
-    """Per scenario: (uncached, median cached) ms of the whole app run and of the page script alone."""
+    """Per page: (uncached wall, cached wall, uncached CPU, cached CPU) ms, medians.
+
+    Uncached: a view not seen before with Streamlit's data cache emptied first (the first person to open
+    it after a data change). Cached: the same view rerun. CPU time is this process's, so it does not
+    grow when other programs compete for the machine; wall time does.
+    """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    os.environ["DASHBOARD_DB"] = str(db_file)
-    clock = PageClock()
-    results = {}
-    scenarios = (
-        ("Overview page, for reference", "pages/overview.py", None, None),
-        ("default (caseload, Sunderland)", PAGE, None, None),
-        ("another measure (CareLeaverEET)", PAGE, "benchmarking.measure", "CareLeaverEET"),
-        ("another council (Leeds, 383)", PAGE, "benchmarking.council", "383"),
-    )
     import charts.benchmark  # noqa: F401 - imported before timing, as a running server has them
     import store.benchmark_queries  # noqa: F401
 
+    os.environ["DASHBOARD_DB"] = str(db_file)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.run()
-    for name, script, widget, value in scenarios:
-        # Each scenario is a view not seen before, timed with Streamlit's data cache emptied first:
-        # the first person to open it after a data change. Then the same view rerun (cached).
+    results = {}
+    st.cache_data.clear()
+    overview_uncached = _timed(at)
+    overview_cached = [_timed(at) for _ in range(repeat)]
+    st.cache_data.clear()
+    at.switch_page(PAGE)
+    uncached = [_timed(at)]
+    cached = [_timed(at) for _ in range(repeat)]
+    for widget, value in FRESH_VIEWS:
         st.cache_data.clear()
-        if script != "pages/overview.py" and widget is None:
-            at.switch_page(script)
-        if widget is not None:
-            at.selectbox(key=widget).set_value(value)
-        start = time.perf_counter()
-        at.run()
-        uncached, uncached_page = (time.perf_counter() - start) * 1000, clock.last
-        times, page_times = [], []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            at.run()
-            times.append((time.perf_counter() - start) * 1000)
-            page_times.append(clock.last)
+        at.selectbox(key=widget).set_value(value)
+        uncached.append(_timed(at))
+        cached.extend(_timed(at) for _ in range(repeat))
         if at.exception:
-            raise RuntimeError(f"{name}: {at.exception[0].value}")
-        results[name] = (uncached, statistics.median(times), uncached_page, statistics.median(page_times))
-    return results
+            raise RuntimeError(f"{widget}={value}: {at.exception[0].value}")
+
+    def medians(first: list[tuple[float, float]], again: list[tuple[float, float]]) -> tuple[float, ...]:
+        return tuple(statistics.median(x[i] for x in runs) for i in (0, 1) for runs in (first, again))
+
+    results["Overview page, for reference"] = medians([overview_uncached], overview_cached)
+    results[f"Benchmarking ({len(uncached)} views)"] = medians(uncached, cached)
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in results.items()}
 
 
 def main() -> int:
@@ -136,21 +134,20 @@ def main() -> int:
     print(f"\nLoading the national files (median of {args.loads}):")
     for name, seconds in loads.items():
         print(f"  {name:<18} {seconds:6.2f} s")
-    print(f"\n{'Rerun (ms)':<34} {'whole app':>22} {'page script alone':>22}")
-    print(f"{'':<34} {'uncached':>10} {'cached':>11} {'uncached':>10} {'cached':>11}  verdict (page)")
+    print(f"\n{'Rerun, medians (ms)':<34} {'wall clock':>22} {'CPU of this process':>22}")
+    print(f"{'':<34} {'uncached':>10} {'cached':>11} {'uncached':>10} {'cached':>11}  verdict")
     failed = False
-    for name, (uncached, cached, page_uncached, page_cached) in pages.items():
-        ok = page_cached < CACHED_TARGET_MS and page_uncached < UNCACHED_TARGET_MS
+    for name, (uncached, cached, cpu_uncached, cpu_cached) in pages.items():
         reference = name.startswith("Overview")
+        ok = cached < CACHED_TARGET_MS and uncached < UNCACHED_TARGET_MS
         failed |= not ok and not reference
-        verdict = "" if reference else "ok" if ok else "MISSED"
-        print(f"{name:<34} {uncached:>10.0f} {cached:>11.1f} {page_uncached:>10.0f} {page_cached:>11.1f}  {verdict}")
+        verdict = "" if reference else "ok" if ok else "MISSED (wall)"
+        print(f"{name:<34} {uncached:>10.0f} {cached:>11.1f} {cpu_uncached:>10.0f} {cpu_cached:>11.1f}  {verdict}")
     print(
-        f"\nTargets: cached < {CACHED_TARGET_MS} ms (median of {args.repeat}), uncached < {UNCACHED_TARGET_MS} ms. "
-        "'whole app' is AppTest's run of dashboard.py (navigation, sign-in check, AppTest's own bookkeeping); "
-        "'page script alone' is pages/benchmarking.py. Load average when measured: "
+        f"\nTargets: cached < {CACHED_TARGET_MS} ms, uncached < {UNCACHED_TARGET_MS} ms, for AppTest's run of the "
+        "whole app script (dashboard.py's navigation and sign-in check included). Load average while measuring: "
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        + f" on {os.cpu_count()} CPUs."
+        + f" on {os.cpu_count()} CPUs; when it is above the CPU count, wall time includes waiting for a CPU."
     )
     return 1 if failed else 0
 
