@@ -73,7 +73,7 @@ def _prepare(series: pd.DataFrame, polarity: object) -> pd.DataFrame:
     return frame
 
 
-def trend_table(series: pd.DataFrame, *, unit: str, polarity: str | None) -> pd.DataFrame:
+def trend_table(series: pd.DataFrame, unit: str, polarity: str | None) -> pd.DataFrame:
     """The numbers behind `kpi_trend`, as a board member reads them, oldest first."""
     frame = _prepare(series, polarity)
     values = frame["value"].astype("Float64")
@@ -219,10 +219,13 @@ def _add_series(
             ),
             **where,
         )  # fmt: skip
-        fig.add_annotation(
-            x=end, y=ys[-1], text=f"Target {format_value(ys[-1], unit)}", showarrow=False,
-            xanchor="right", yanchor="bottom", font={"color": TARGET_LINE}, **where,
-        )  # fmt: skip
+        for i, (x, y) in enumerate(zip(xs[:-1], ys[:-1], strict=True)):
+            if i and y == ys[i - 1]:
+                continue
+            fig.add_annotation(  # at the start of each step: the latest values, labelled too, sit at the right
+                x=x, y=y, text=f"Target {format_value(y, unit)}", showarrow=False,
+                xanchor="left", yanchor="bottom", font={"color": TARGET_LINE}, **where,
+            )  # fmt: skip
 
 
 def _extent(periods: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -354,7 +357,7 @@ def kpi_small_multiples(series: pd.DataFrame, *, columns: int = 3, large: bool =
     titles = []
     for c in codes:
         better = {"higher": "↑ higher is better", "lower": "↓ lower is better"}.get(str(names.loc[c, "polarity"]), "")
-        titles.append(f"{wrap(names.loc[c, 'kpi_name'], 42)}<br><sub>{better}</sub>")
+        titles.append(f"{wrap(names.loc[c, 'kpi_name'], 30 if columns > 2 else 45)}<br><sub>{better}</sub>")
     fig = make_subplots(
         rows=rows, cols=columns, subplot_titles=titles, shared_xaxes="all", vertical_spacing=0.55 / rows,
         horizontal_spacing=0.06,
@@ -373,11 +376,12 @@ def kpi_small_multiples(series: pd.DataFrame, *, columns: int = 3, large: bool =
         fig.update_yaxes(range=_y_range(values, unit), row=r + 1, col=c + 1)
         if unit.strip() == "%":
             fig.update_yaxes(tickvals=[0, 50, 100], ticksuffix="%", row=r + 1, col=c + 1)
-    apply_layout(fig, large=large, height=170 + 300 * rows)
-    fig.update_xaxes(range=list(extent), tickformat="%b %Y", showticklabels=True)
+    height = 200 + 330 * rows
+    apply_layout(fig, large=large, height=height)
+    fig.update_xaxes(range=list(extent), tickformat="%b %Y", showticklabels=True, nticks=4)
     size = fig.layout.font.size
     fig.update_annotations(font={"size": size - 1})
-    fig.update_layout(margin={"t": 130})
+    fig.update_layout(margin={"t": 170}, legend={"y": 1 + 120 / height, "yanchor": "bottom"})
     return fig
 
 

@@ -114,6 +114,11 @@ def rag_by_priority(
     return fig
 
 
+def rag_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind `rag_by_priority`, ratings by name."""
+    return counts.assign(rating=[RAG_LABELS[rating_code(r)] for r in counts["rating"]])
+
+
 def _direction(from_code: str, to_code: str) -> str:
     if from_code in RANK and to_code in RANK:
         a, b = RANK[from_code], RANK[to_code]

@@ -3,11 +3,23 @@
 import streamlit as st
 
 from charts.kpi import kpi_small_multiples, kpi_trend, trend_table
+from store.benchmark_queries import kpi_benchmarks
 from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_status
 from store.queries import reporting_periods, setting
 from ui import presentation
 from ui.data import cached
-from ui.widgets import ACTION_COLUMNS, actions_table, kpi_status_table, kpi_tile, plain, show_chart, trend_caption
+from ui.widgets import (
+    ACTION_COLUMNS,
+    actions_table,
+    benchmark_lines,
+    figure,
+    kpi_status_table,
+    kpi_tile,
+    memo,
+    plain,
+    show_chart,
+    trend_caption,
+)
 
 ONE, ALL = "One KPI at a time", "All KPIs on one screen"
 
@@ -25,13 +37,13 @@ if view == ALL:
     series = cached(kpi_series_all)(la_code)
     shown = status[status["latest_value"].notna()]
     show_chart(
-        kpi_small_multiples(series, columns=3 if large else 4, large=large),
+        figure(kpi_small_multiples, series, columns=2 if large else 3, large=large),
         caption=(
             f"Each panel is one of the {len(shown)} KPIs with data for {council}: markers are observations "
             "(blue circles on target, orange diamonds off target, grey squares where no target is set), the "
             "dashed line is the target, and a dotted line joins observations with no data in between."
         ),
-        table=kpi_status_table(status),
+        table=memo(kpi_status_table, status),
         file_name="kpis-latest.csv",
         key="kpi.all",
     )
@@ -52,20 +64,31 @@ code = st.selectbox(
 assert code is not None
 kpi = status[status["kpi_code"] == code].iloc[0]
 series = cached(kpi_series)(code, la_code)
+benchmarks = cached(kpi_benchmarks)(code, la_code)
 
 tile, chart = st.columns([1, 3])
 with tile:
     kpi_tile(kpi)
-    st.caption(
-        plain(f"Previous observation: {kpi_status_table(status[status['kpi_code'] == code]).iloc[0]['Previous']}")
-    )
+    if benchmarks.empty:
+        st.caption("No published comparator figures are mapped to this KPI.")
+    else:
+        st.caption(
+            plain("Comparators (right of the chart): " + "; ".join(memo(benchmark_lines, benchmarks, kpi["unit"])))
+        )
 with chart:
     show_chart(
-        kpi_trend(
-            series, name=kpi["name"], unit=kpi["unit"], polarity=kpi["polarity"], target=kpi["target"], large=large
+        figure(
+            kpi_trend,
+            series,
+            name=kpi["name"],
+            unit=kpi["unit"],
+            polarity=kpi["polarity"],
+            target=kpi["target"],
+            benchmarks=benchmarks,
+            large=large,
         ),
         caption=trend_caption(kpi, series),
-        table=trend_table(series, unit=kpi["unit"], polarity=kpi["polarity"]),
+        table=memo(trend_table, series, kpi["unit"], kpi["polarity"]),
         file_name=f"kpi-{code}.csv",
         key="kpi.trend",
     )
@@ -76,4 +99,6 @@ if refs:
     periods = cached(reporting_periods)()
     latest = periods["period"].iloc[-1].date()
     plan = cached(explore_actions)(latest)
-    st.dataframe(actions_table(plan[plan["action_ref"].isin(refs)]), hide_index=True, column_config=ACTION_COLUMNS)
+    st.dataframe(
+        memo(actions_table, plan[plan["action_ref"].isin(refs)]), hide_index=True, column_config=ACTION_COLUMNS
+    )

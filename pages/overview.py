@@ -4,18 +4,17 @@ what moved, Red and Amber and overdue actions, KPI tiles, and delivery beside im
 import pandas as pd
 import streamlit as st
 
-from charts.rag import movement_cells, movement_matrix, movement_summary, movement_table, rag_by_priority
-from charts.style import RAG_LABELS, rating_name
-from store.plan_queries import (
-    delivery_vs_impact,
-    explore_actions,
-    kpi_status,
-    movement,
-    rag_chart_counts,
-    rag_table,
-    table1,
+from charts.rag import (
+    movement_cells,
+    movement_matrix,
+    movement_summary,
+    movement_table,
+    rag_by_priority,
+    rag_counts_table,
 )
-from store.queries import headline, reporting_periods, setting
+from charts.style import RAG_LABELS
+from store.plan_queries import overview, table1
+from store.queries import reporting_periods, setting
 from ui import presentation
 from ui.data import cached
 from ui.widgets import (
@@ -23,7 +22,9 @@ from ui.widgets import (
     actions_table,
     delivery_sentences,
     download,
+    figure,
     kpi_tile,
+    memo,
     period_labels,
     period_pair,
     plain,
@@ -45,9 +46,8 @@ labels = period_labels(periods)
 before, now = labels[previous], labels[current]
 
 # ---------------------------------------------------------------- headline
-counts = cached(headline)(current)
-red_amber = cached(explore_actions)(current, (), ("R", "A"))
-overdue = cached(explore_actions)(current, (), (), (), (), True)
+data = cached(overview)(previous, current, la_code)
+counts, red_amber, overdue = data["headline"], data["red_amber"], data["overdue"]
 st.subheader(
     f"{counts['open']} actions in the plan excluding completed ones; {counts['dark_green']} Dark Green",
     anchor=False,
@@ -69,11 +69,11 @@ if previous == current:
 
 # ---------------------------------------------------------------- RAG by priority and Table 1
 st.header("RAG ratings by priority", anchor=False)
-chart_counts = cached(rag_chart_counts)(previous, current)
-table = table1(cached(rag_table)(previous, current), before, now)
+chart_counts = data["chart_counts"]
+table = memo(table1, data["rag_table"], before, now)
 totals = table.iloc[-1]
 show_chart(
-    rag_by_priority(chart_counts, labels, large=large),
+    figure(rag_by_priority, chart_counts, labels, large=large),
     caption=(
         f"Each priority has two bars: {before} above {now}. Segments run Red, Amber, Light Green, Dark Green, "
         f"Completed (then New, not yet rated) and are labelled with the rating and the number of actions; "
@@ -81,7 +81,7 @@ show_chart(
         f"to {totals[f'Dark Green {now}']} and Completed from {totals[f'Completed {before}']} "
         f"to {totals[f'Completed {now}']}."
     ),
-    table=chart_counts.assign(rating=[rating_name(r) for r in chart_counts["rating"]]),
+    table=memo(rag_counts_table, chart_counts),
     file_name=f"rag-by-priority-{previous:%Y-%m}-{current:%Y-%m}.csv",
     key="overview.rag",
 )
@@ -99,7 +99,7 @@ download(table, f"table1-{previous:%Y-%m}-{current:%Y-%m}.csv", key="overview.ta
 
 # ---------------------------------------------------------------- movement
 st.header(f"What moved between {before} and {now}", anchor=False)
-moves = cached(movement)(previous, current)
+moves = data["movement"]
 tally = moves["movement"].value_counts()
 st.markdown(
     plain("; ".join(f"{int(n)} {m}" for m, n in tally.items()) + "." if len(tally) else "No actions in either period.")
@@ -107,7 +107,7 @@ st.markdown(
 left, right = st.columns([2, 3])
 with left:
     show_chart(
-        movement_summary(moves, large=large),
+        figure(movement_summary, moves, large=large),
         caption=(
             "How many actions improved (moved up the scale Red, Amber, Light Green, Dark Green, Completed), "
             "held their rating, slipped back, were completed, or were rated for the first time."
@@ -118,47 +118,48 @@ with left:
     )
 with right:
     show_chart(
-        movement_matrix(moves, before, now, large=large),
+        figure(movement_matrix, moves, before, now, large=large),
         caption=(
             f"Rows are the rating in {before}, columns the rating in {now}. Numbers marked ▲ (blue) improved, "
             "▼ (orange) slipped; the grey diagonal held its rating."
         ),
-        table=movement_cells(moves).rename(
+        table=memo(movement_cells, moves).rename(
             columns={"from_code": f"Rating {before}", "to_code": f"Rating {now}", "actions": "Actions"}
         ),
         file_name=f"movement-matrix-{previous:%Y-%m}-{current:%Y-%m}.csv",
         key="overview.movement_matrix",
     )
 moved = moves[moves["movement"] != "held"]
-listing = movement_table(moves, before, now)
+listing = memo(movement_table, moves, before, now)
 with st.expander(f"Which actions moved ({len(moved)}), and which held ({len(moves) - len(moved)})", expanded=True):
     st.dataframe(listing[listing["Movement"] != "held"], hide_index=True)
     download(listing, f"movement-{previous:%Y-%m}-{current:%Y-%m}.csv", key="overview.movement_list")
 
 # ---------------------------------------------------------------- Red, Amber, overdue
 st.header(f"Red and Amber actions at {now}", anchor=False)
+red_amber_table, overdue_table = memo(actions_table, red_amber), memo(actions_table, overdue)
 if red_amber.empty:
     st.success(f"No action is Red or Amber at {now}.")
 else:
-    st.dataframe(actions_table(red_amber), hide_index=True, column_config=ACTION_COLUMNS)
+    st.dataframe(red_amber_table, hide_index=True, column_config=ACTION_COLUMNS)
     st.caption("Amber: progress made but the success measure is not yet met. Red: off track.")
-    download(actions_table(red_amber), f"red-amber-{current:%Y-%m}.csv", key="overview.red_amber")
+    download(red_amber_table, f"red-amber-{current:%Y-%m}.csv", key="overview.red_amber")
 
 st.header(f"Overdue actions at {now}", anchor=False)
 if overdue.empty:
     st.success(f"No action is overdue at {now}.")
 else:
-    st.dataframe(actions_table(overdue), hide_index=True, column_config=ACTION_COLUMNS)
+    st.dataframe(overdue_table, hide_index=True, column_config=ACTION_COLUMNS)
     st.caption(
         f"Overdue: the timescale passed before {now} and the action is neither Dark Green nor Completed. "
         "A timescale marked (unreadable) or (implausible) is a typo in the plan, such as 06/06 for 06/16: "
         "check it with the lead."
     )
-    download(actions_table(overdue), f"overdue-{current:%Y-%m}.csv", key="overview.overdue")
+    download(overdue_table, f"overdue-{current:%Y-%m}.csv", key="overview.overdue")
 
 # ---------------------------------------------------------------- KPIs
 st.header("Key performance indicators", anchor=False)
-status = cached(kpi_status)(la_code, current)
+status = data["kpi_status"]
 with_data = status[status["latest_value"].notna()]
 per_row = 3 if large else 4
 for start in range(0, len(with_data), per_row):
@@ -174,7 +175,7 @@ st.caption(
 
 # ---------------------------------------------------------------- delivery beside impact
 st.header("Delivery beside impact", anchor=False)
-gaps = cached(delivery_vs_impact)(current, la_code)
+gaps = data["delivery_vs_impact"]
 if gaps.empty:
     st.success(f"Every action rated Dark Green or Completed at {now} has its linked KPIs on target.")
 else:
@@ -184,7 +185,7 @@ else:
             "linked to them is off target or has no recent data:"
         )
     )
-    st.markdown("\n".join("- " + plain(sentence) for sentence in delivery_sentences(gaps)))
+    st.markdown("\n".join("- " + plain(sentence) for sentence in memo(delivery_sentences, gaps)))
     shown_gaps = gaps[
         ["action_ref", "rating", "kpi_code", "name", "latest_value", "latest_period", "target", "concern"]
     ]

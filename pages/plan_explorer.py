@@ -23,6 +23,8 @@ from ui.widgets import (
     ACTION_COLUMNS,
     actions_table,
     download,
+    figure,
+    memo,
     period_labels,
     plain,
     rating_text,
@@ -77,8 +79,10 @@ found = cached(explore_actions)(
     search,
 )
 st.subheader(f"{len(found)} of {len(everything)} actions at {now}", anchor=False)
-table = actions_table(found)
+table = memo(actions_table, found)
 refs = list(everything["action_ref"])
+if "explorer.action" not in st.session_state and st.query_params.get("action") in refs:
+    st.session_state["explorer.action"] = st.query_params["action"]  # a link straight to one action
 if "explorer.action" in st.session_state and st.session_state["explorer.action"] not in refs:
     del st.session_state["explorer.action"]
 
@@ -115,7 +119,10 @@ ref = st.selectbox(
     placeholder="Choose an action, or select a row above",
 )
 if ref is None:
+    if "action" in st.query_params:
+        del st.query_params["action"]
     st.stop()
+st.query_params["action"] = ref
 detail = cached(action_detail)(ref).iloc[0]
 rating = everything.loc[everything["action_ref"] == ref, "rating"].iloc[0]
 st.subheader(f"Action {ref}: {rating_text(rating)} at {now}", anchor=False)
@@ -139,9 +146,9 @@ if detail["note"]:
 
 history = cached(rating_history)(ref)
 show_chart(
-    rag_timeline(history, large=large),
+    figure(rag_timeline, history, large=large),
     caption=f"Action {ref}'s rating at every recorded review, oldest on the left; higher up the scale is better.",
-    table=timeline_table(history),
+    table=memo(timeline_table, history),
     file_name=f"rating-history-{ref}.csv",
     key="explorer.timeline",
 )
@@ -153,11 +160,17 @@ if linked.empty:
 for _, kpi in linked.iterrows():
     series = cached(kpi_series)(kpi["kpi_code"], la_code)
     show_chart(
-        kpi_trend(
-            series, name=kpi["name"], unit=kpi["unit"], polarity=kpi["polarity"], target=kpi["target"], large=large
+        figure(
+            kpi_trend,
+            series,
+            name=kpi["name"],
+            unit=kpi["unit"],
+            polarity=kpi["polarity"],
+            target=kpi["target"],
+            large=large,
         ),
         caption=trend_caption(kpi, series),
-        table=trend_table(series, unit=kpi["unit"], polarity=kpi["polarity"]),
+        table=memo(trend_table, series, kpi["unit"], kpi["polarity"]),
         file_name=f"kpi-{kpi['kpi_code']}.csv",
         key=f"explorer.kpi.{kpi['kpi_code']}",
     )

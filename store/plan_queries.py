@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -314,3 +315,19 @@ def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFram
            FROM kpi_observations WHERE la_code = ? ORDER BY kpi_code, period""",
         [la_code],
     )
+
+
+def overview(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_code: str) -> dict[str, Any]:
+    """Everything the overview page reads, in one call so the page makes one cached read per rerun."""
+    from store.queries import headline
+
+    return {
+        "headline": headline(conn, current),
+        "red_amber": explore_actions(conn, current, (), ("R", "A")),
+        "overdue": explore_actions(conn, current, overdue_only=True),
+        "chart_counts": rag_chart_counts(conn, previous, current),
+        "rag_table": rag_table(conn, previous, current),
+        "movement": movement(conn, previous, current),
+        "kpi_status": kpi_status(conn, la_code, current),
+        "delivery_vs_impact": delivery_vs_impact(conn, current, la_code),
+    }

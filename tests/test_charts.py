@@ -238,7 +238,7 @@ def test_target_is_a_step_line_that_changes_when_the_target_does() -> None:
     assert target.line.shape == "hv" and target.line.dash == "dash"
     assert list(target.y) == [20, 20, 18, 18]
     assert [t.name for t in fig.data if t.mode == "markers+text"] == ["On target", "Off target"]
-    assert any(a.text == "Target 18" for a in fig.layout.annotations)
+    assert [a.text for a in fig.layout.annotations] == ["Target 20", "Target 18"]  # one label per step
     assert "lower is better" in fig.layout.yaxis.title.text
 
 

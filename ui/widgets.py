@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import pickle
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +18,7 @@ from charts.kpi import long_gaps, status_text
 from charts.style import RAG_LABELS, format_value, period_label, rating_code
 from reports.safe_text import to_safe_csv
 
+T = TypeVar("T")
 RAG_BADGE = {"R": "🔴", "A": "🟠", "LG": "🟢", "DG": "🟩", "C": "🔵", "TBC": "⚪"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 
@@ -26,6 +32,41 @@ def rating_text(value: object) -> str:
     """'🟠 Amber', '⚪ New (TBC)': the rating's name always beside its colour."""
     code = rating_code(value)
     return f"{RAG_BADGE[code]} {RAG_LABELS[code]}"
+
+
+# ---------------------------------------------------------------- memoised pure work
+
+# A rerun of a cached page must stay under 50 ms; building plotly figures, CSV bytes and display
+# tables from the same frames again is most of that. These remember the result per input frame.
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    """A frame's cache key: hashing its pickle is ten times faster than Streamlit's default for these frames."""
+    return hashlib.md5(pickle.dumps(frame, protocol=5), usedforsecurity=False).hexdigest()
+
+
+_FAST = {pd.DataFrame: _fingerprint}
+
+
+@st.cache_resource(max_entries=512, show_spinner=False, hash_funcs=_FAST)
+def _figure(module: str, name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> go.Figure:
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """`builder(*args, **kwargs)`, built once per distinct input and shared read-only (never mutate it)."""
+    return _figure(builder.__module__, builder.__qualname__, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=_FAST)
+def _result(module: str, name: str, args: tuple[Any, ...]) -> Any:
+    return getattr(importlib.import_module(module), name)(*args)
+
+
+def memo(function: Callable[..., T], *args: Any) -> T:
+    """A pure function's result (a frame, text, bytes), computed once per distinct input."""
+    result: T = _result(function.__module__, function.__qualname__, args)
+    return result
 
 
 # ---------------------------------------------------------------- periods
@@ -119,7 +160,7 @@ def static_table(frame: pd.DataFrame) -> None:
 def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
     st.download_button(
         label,
-        data=to_safe_csv(table),
+        data=memo(to_safe_csv, table),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}.csv",
@@ -271,3 +312,11 @@ def kpi_status_table(status: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def benchmark_lines(benchmarks: pd.DataFrame, unit: str) -> list[str]:
+    """'England 2016: 49%' for each comparator row (label, value, year_label)."""
+    return [
+        f"{label} {year}: {format_value(value, unit)}"
+        for label, value, year in zip(benchmarks["label"], benchmarks["value"], benchmarks["year_label"], strict=True)
+    ]

@@ -138,6 +138,7 @@ def test_kpi_trends_one_and_all(dashboard: str, page) -> None:  # type: ignore[n
     page.get_by_text("Return interviews completed (higher is better): 2 observation(s)", exact=False).wait_for()
     screenshot(page, "board-kpi-trends")
     page.get_by_text("All KPIs on one screen", exact=True).click()
+    page.get_by_text("No observations yet for 14 KPIs", exact=False).wait_for()
     wait_for_app(page)
     _first_chart(page)
     _no_exception(page)
