@@ -81,7 +81,8 @@ def groupings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The statistical-neighbour groupings, newest first."""
     return _df(
         conn,
-        "SELECT DISTINCT grouping, grouping_label FROM statistical_neighbours ORDER BY grouping DESC",
+        """SELECT DISTINCT grouping, grouping_label FROM neighbour_entry
+           WHERE submission_id = (SELECT submission_id FROM _lait_current) ORDER BY grouping DESC""",
     )
 
 
