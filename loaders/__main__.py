@@ -3,6 +3,7 @@
     python -m loaders check FILE... [--rag-month LABEL=YYYY-MM] [--db PATH]
     python -m loaders load FILE... [--rag-month LABEL=YYYY-MM] [--db PATH] [--user NAME]
     python -m loaders init [--db PATH] [--force]
+    python -m loaders lait [DIRECTORY] [--db PATH] [--map CSV] [--user NAME]
 
 Exit status: 0 all well; 1 problems found and nothing stored; 2 a file was refused or unreadable
 (or the database could not be opened).
@@ -24,6 +25,7 @@ from loaders.problems import LoaderError
 from loaders.seed import build_default
 from loaders.values import parse_month
 from store import connect, default_db_path
+from store.benchmark import main as load_lait
 from store.queries import catalogue, setting
 from store.writes import submit
 
@@ -61,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="build the database from the seed council's files")
     init.add_argument("--db", type=Path, default=None)
     init.add_argument("--force", action="store_true", help="replace an existing database")
+    lait = commands.add_parser(
+        "lait",
+        help="load a DfE LAIT extract (every council's published figures) as a new submission",
+        description="Same as python -m store.benchmark: [DIRECTORY] [--db PATH] [--map CSV] [--user NAME]",
+    )
+    lait.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -124,6 +132,8 @@ def _run_files(args: argparse.Namespace, store_them: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "lait":
+        return load_lait(args.rest)
     if args.command == "init":
         path = args.db or default_db_path()
         existed = path.exists()
