@@ -2,7 +2,7 @@
 
 - load: read and check the five LAIT files (641,070 values) and store them as one submission in a
   fresh database; also the cost of loading the same files again (recognised, nothing stored).
-- page: server-side run of pages/benchmarking.py with every row loaded, under AppTest: uncached (a
+- page: server-side run of views/benchmarking.py with every row loaded, under AppTest: uncached (a
   view not seen before, Streamlit's data cache emptied first; median over 9 views) and cached
   (median of --repeat reruns of each view); wall clock and this process's CPU time.
 Targets: cached rerun < 50 ms, uncached < 300 ms.
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 CACHED_TARGET_MS = 50
 UNCACHED_TARGET_MS = 300
-PAGE = "pages/benchmarking.py"
+PAGE = "views/benchmarking.py"
 
 
 def load(tmp: Path, repeat: int) -> dict[str, float]:

@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 # (script, URL path, text to scroll to first: Streamlit mounts a chart only when it nears the viewport)
 PAGES = {
-    "Overview": ("pages/overview.py", "", None),
-    "Plan explorer": ("pages/plan_explorer.py", "plan_explorer?action=3.13", "Action 3.13:"),
-    "KPI trends": ("pages/kpi_trends.py", "kpi_trends", None),
+    "Overview": ("views/overview.py", "", None),
+    "Plan explorer": ("views/plan_explorer.py", "plan_explorer?action=3.13", "Action 3.13:"),
+    "KPI trends": ("views/kpi_trends.py", "kpi_trends", None),
 }
 CACHED_TARGET_MS = 50
 _SCROLL_UNTIL_CHART = """() => {
@@ -71,7 +71,7 @@ def server_side(db_file: Path, repeat: int) -> dict[str, tuple[float, float, flo
             key, value = path.split("?", 1)[1].split("=")
             at.query_params[key] = value
         at.run()  # opens the connection
-        if script != "pages/overview.py":
+        if script != "views/overview.py":
             at.switch_page(script).run()
         st.cache_data.clear()
         start = time.perf_counter()

@@ -29,7 +29,7 @@ def test_core_packages_never_import_streamlit(package: str) -> None:
 
 def test_pages_hold_no_sql_and_build_no_figures() -> None:
     sql = re.compile(r"\bSELECT\b[^\n]*\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b")
-    for page in [ROOT / "dashboard.py", *(ROOT / "pages").glob("*.py")]:
+    for page in [ROOT / "dashboard.py", *(ROOT / "views").glob("*.py")]:
         text = page.read_text()
         assert not sql.search(text), f"{page.name} holds SQL"
         assert "plotly" not in _imports(page), f"{page.name} builds figures itself"

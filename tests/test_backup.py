@@ -136,7 +136,7 @@ def test_admin_backs_up_from_the_users_page(app_db: Path, tmp_path: Path, monkey
     conn = connect(app_db)
     root = accounts.add(conn, "root", "admin", "correct horse battery", by="test")
     conn.close()
-    at = AppTest.from_file(str(ROOT / "pages" / "users.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "users.py"), default_timeout=60)
     at.session_state["auth.user"], at.session_state["auth.stamp"] = "root", root.password_version
     at.run()
     at.button(key="users.backup").click()

@@ -166,7 +166,7 @@ def test_html_in_upload_never_reaches_markdown(app_db: Path) -> None:
         account = accounts.add(conn, "ann", "uploader", "correct horse battery", by="test")
     finally:
         conn.close()
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "upload.py"), default_timeout=60)
     at.session_state["auth.user"], at.session_state["auth.stamp"] = "ann", account.password_version
     at.run()
     at.get("file_uploader")[0].upload("<b>plan</b>.xlsx", (HOSTILE / "script_in_action_title.xlsx").read_bytes())
@@ -180,4 +180,4 @@ def test_upload_limits_and_xsrf_are_configured() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] <= 50
-    assert "max_upload_size=MAX_UPLOAD_MB" in (ROOT / "pages" / "upload.py").read_text()
+    assert "max_upload_size=MAX_UPLOAD_MB" in (ROOT / "views" / "upload.py").read_text()

@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGE = "pages/benchmarking.py"
+PAGE = "views/benchmarking.py"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
 

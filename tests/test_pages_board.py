@@ -15,7 +15,7 @@ TOTALS = [0, 0, 13, 8, 29, 8, 6, 26, 11, 17]
 
 def _open(page: str) -> AppTest:
     at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
-    if page != "pages/overview.py":
+    if page != "views/overview.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -44,7 +44,7 @@ def _subheaders(at: AppTest) -> list[str]:
 
 
 def test_overview_defaults_to_the_latest_two_periods_and_shows_table1(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     assert at.selectbox(key="overview.previous").value == NOV
     assert at.selectbox(key="overview.current").value == FEB
     assert "50 actions in the plan excluding completed ones; 26 Dark Green" in _subheaders(at)
@@ -61,7 +61,7 @@ def test_overview_defaults_to_the_latest_two_periods_and_shows_table1(app_db: Pa
 
 
 def test_overview_says_where_delivery_and_impact_disagree(app_db: Path) -> None:
-    text = _markdown(_open("pages/overview.py"))
+    text = _markdown(_open("views/overview.py"))
     assert (
         "Action 6.4 is Dark Green, but Care leavers not in education, employment or training (NEET) is off target: "
         "53.4% in Dec 2016 against a target of 30%."
@@ -71,7 +71,7 @@ def test_overview_says_where_delivery_and_impact_disagree(app_db: Path) -> None:
 
 
 def test_overview_kpi_tiles_show_value_change_and_status(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     tiles = {_text(m.label): m for m in at.metric}
     neet = tiles["Care leavers not in education, employment or training (NEET)"]
     assert neet.value == "53.4%" and "-31.6 points since Jun 2015" in str(neet.delta)
@@ -80,7 +80,7 @@ def test_overview_kpi_tiles_show_value_change_and_status(app_db: Path) -> None:
 
 
 def test_overview_other_period_pair(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(INITIAL).run())
     assert "Table 1: RAG rating by priority, Initial (Sep 2015) and Feb 2017" in _subheaders(at)
     table = at.table[0].value
@@ -90,7 +90,7 @@ def test_overview_other_period_pair(app_db: Path) -> None:
 
 
 def test_overview_current_period_drives_the_headline(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(INITIAL).run())
     _ok(at.selectbox(key="overview.current").set_value(NOV).run())
     metrics = {m.label: m.value for m in at.metric}
@@ -99,20 +99,20 @@ def test_overview_current_period_drives_the_headline(app_db: Path) -> None:
 
 
 def test_overview_same_period_twice_warns(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(FEB).run())
     assert any("same period" in w.value for w in at.warning)
 
 
 def test_overview_periods_in_the_wrong_order_are_swapped(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(FEB).run())
     _ok(at.selectbox(key="overview.current").set_value(NOV).run())
     assert any("earlier period first" in i.value for i in at.info)
     assert at.table[0].value.iloc[-1].tolist() == TOTALS
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/plan_explorer.py", "pages/kpi_trends.py"])
+@pytest.mark.parametrize("page", ["views/overview.py", "views/plan_explorer.py", "views/kpi_trends.py"])
 def test_presentation_mode_on_every_board_page(app_db: Path, page: str) -> None:
     at = _open(page)
     assert at.toggle(key="presentation").value is False
@@ -125,13 +125,13 @@ def test_presentation_mode_on_every_board_page(app_db: Path, page: str) -> None:
 
 
 def test_presentation_mode_follows_the_user_from_page_to_page(app_db: Path) -> None:
-    at = _open("pages/overview.py")
+    at = _open("views/overview.py")
     _ok(at.toggle(key="presentation").set_value(True).run())
-    _ok(at.switch_page("pages/kpi_trends.py").run())
+    _ok(at.switch_page("views/kpi_trends.py").run())
     assert at.toggle(key="presentation").value is True and at.get("html")
     _ok(at.toggle(key="presentation").set_value(False).run())
     assert not at.get("html")
-    _ok(at.switch_page("pages/plan_explorer.py").run())
+    _ok(at.switch_page("views/plan_explorer.py").run())
     assert at.toggle(key="presentation").value is False and not at.get("html")
 
 
@@ -164,7 +164,7 @@ def _count(at: AppTest) -> str:
     ],
 )
 def test_plan_explorer_each_filter(app_db: Path, key: str, value: object, expected: str) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     assert _count(at) == "67 of 67 actions at Feb 2017"
     widget = next(
         w for kind in ("multiselect", "checkbox", "text_input", "selectbox") for w in at.get(kind) if w.key == key
@@ -176,7 +176,7 @@ def test_plan_explorer_each_filter(app_db: Path, key: str, value: object, expect
 
 
 def test_plan_explorer_filters_combine(app_db: Path) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     _ok(at.checkbox(key="explorer.overdue").check().run())
     _ok(at.multiselect(key="explorer.rating").set_value(["A"]).run())
     _ok(at.text_input(key="explorer.search").set_value("early help").run())
@@ -186,7 +186,7 @@ def test_plan_explorer_filters_combine(app_db: Path) -> None:
 
 
 def test_plan_explorer_action_detail(app_db: Path) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     assert at.selectbox(key="explorer.action").value is None
     _ok(at.selectbox(key="explorer.action").set_value("3.13").run())
     assert "Action 3.13: 🟩 Dark Green at Feb 2017" in _subheaders(at)
@@ -198,21 +198,21 @@ def test_plan_explorer_action_detail(app_db: Path) -> None:
 
 
 def test_plan_explorer_shows_timescale_typos(app_db: Path) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     assert "12/1 (unreadable)" in at.dataframe[0].value["Timescale"].tolist()
     _ok(at.selectbox(key="explorer.action").set_value("3.2").run())
     assert any("which is unreadable as a month" in _text(w) for w in at.warning)
 
 
 def test_plan_explorer_new_action_is_not_yet_rated(app_db: Path) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     _ok(at.selectbox(key="explorer.action").set_value("NEW 1").run())
     assert "Action NEW 1: ⚪ New (TBC) at Feb 2017" in _subheaders(at)
     assert any("No KPI is linked" in i.value for i in at.info)
 
 
 def test_plan_explorer_action_not_in_the_chosen_period_is_cleared(app_db: Path) -> None:
-    at = _open("pages/plan_explorer.py")
+    at = _open("views/plan_explorer.py")
     _ok(at.selectbox(key="explorer.action").set_value("NEW 1").run())
     _ok(at.selectbox(key="explorer.period").set_value(INITIAL).run())
     assert at.selectbox(key="explorer.action").value is None
@@ -222,7 +222,7 @@ def test_plan_explorer_action_not_in_the_chosen_period_is_cleared(app_db: Path) 
 
 
 def test_kpi_trends_default_shows_one_kpi_with_data(app_db: Path) -> None:
-    at = _open("pages/kpi_trends.py")
+    at = _open("views/kpi_trends.py")
     assert at.segmented_control(key="kpi.view").value == "One KPI at a time"
     assert len(at.get("plotly_chart")) == 1
     assert len(at.selectbox(key="kpi.code").options) == 26
@@ -230,7 +230,7 @@ def test_kpi_trends_default_shows_one_kpi_with_data(app_db: Path) -> None:
 
 
 def test_kpi_trends_every_kpi_renders(app_db: Path) -> None:
-    at = _open("pages/kpi_trends.py")
+    at = _open("views/kpi_trends.py")
     for option in at.selectbox(key="kpi.code").options:
         at.selectbox(key="kpi.code").select(option).run()
         _ok(at)
@@ -238,7 +238,7 @@ def test_kpi_trends_every_kpi_renders(app_db: Path) -> None:
 
 
 def test_kpi_trends_return_interviews(app_db: Path) -> None:
-    at = _open("pages/kpi_trends.py")
+    at = _open("views/kpi_trends.py")
     _ok(at.selectbox(key="kpi.code").set_value("RETURN_INTERVIEWS").run())
     assert at.metric[0].value == "78%"
     assert "+41 points since Oct 2016" in str(at.metric[0].delta)
@@ -248,7 +248,7 @@ def test_kpi_trends_return_interviews(app_db: Path) -> None:
 
 
 def test_kpi_trends_small_multiples(app_db: Path) -> None:
-    at = _open("pages/kpi_trends.py")
+    at = _open("views/kpi_trends.py")
     _ok(at.segmented_control(key="kpi.view").set_value("All KPIs on one screen").run())
     assert len(at.get("plotly_chart")) == 1
     assert len(at.dataframe[0].value) == 26

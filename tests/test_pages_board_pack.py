@@ -11,7 +11,7 @@ from store import accounts, audit, connect
 from store.commentary import current_narratives, kpi_commentary_history
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGE = "pages/board_pack.py"
+PAGE = "views/board_pack.py"
 PASSWORD = "correct horse battery"
 NOV16, FEB17 = date(2016, 11, 1), date(2017, 2, 1)
 

@@ -19,11 +19,11 @@ APP = str(ROOT / "dashboard.py")
 PASSWORD = "correct horse battery"
 GOOD = ROOT / "tests" / "data" / "good"
 PAGES = {
-    "pages/overview.py": "viewer",
-    "pages/upload.py": "uploader",
-    "pages/history.py": "uploader",
-    "pages/audit_log.py": "admin",
-    "pages/users.py": "admin",
+    "views/overview.py": "viewer",
+    "views/upload.py": "uploader",
+    "views/history.py": "uploader",
+    "views/audit_log.py": "admin",
+    "views/users.py": "admin",
 }
 RANK = {None: 0, "viewer": 1, "uploader": 2, "admin": 3}
 OIDC_SECRETS = {
@@ -82,8 +82,8 @@ def nav_titles(at: AppTest) -> set[str]:
     return {str(p.get("page_name", "")) for p in at._registered_pages.values()}
 
 
-TITLES = {"pages/upload.py": "Upload", "pages/history.py": "History", "pages/audit_log.py": "Audit log",
-          "pages/users.py": "Users", "pages/overview.py": "Overview"}  # fmt: skip
+TITLES = {"views/upload.py": "Upload", "views/history.py": "History", "views/audit_log.py": "Audit log",
+          "views/users.py": "Users", "views/overview.py": "Overview"}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", [None, "viewer", "uploader", "admin"])
@@ -102,7 +102,7 @@ def test_local_role_by_page(app_db: Path, role: str | None, page: str) -> None:
     [(None, None), (["grp-other"], None), (["grp-staff"], "viewer"), (["grp-performance"], "uploader"),
      (["grp-staff", "grp-admins"], "admin")],
 )  # fmt: skip
-@pytest.mark.parametrize("page", ["pages/upload.py", "pages/history.py", "pages/audit_log.py", "pages/users.py"])
+@pytest.mark.parametrize("page", ["views/upload.py", "views/history.py", "views/audit_log.py", "views/users.py"])
 def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, role: str | None, page: str) -> None:
     at = oidc_app(groups, page).run()
     assert not at.exception, at.exception
@@ -113,7 +113,7 @@ def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, 
 
 def test_store_account_overrides_claims_and_disabling_shuts_out(app_db: Path) -> None:
     with_db(app_db, lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
-    at = oidc_app(["grp-staff"], "pages/users.py").run()
+    at = oidc_app(["grp-staff"], "views/users.py").run()
     assert not denied(at)
     with_db(app_db, lambda c: accounts.add(c, "root", "admin", PASSWORD, by="test"))
     with_db(app_db, lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
@@ -134,7 +134,7 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
-    at = local_app(app_db, "uploader", "pages/upload.py").run()
+    at = local_app(app_db, "uploader", "views/upload.py").run()
     at = upload(at, "fictional_monthly_kpis.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
     assert not at.exception, at.exception
     assert "No problems found." in [s.value for s in at.success]
@@ -159,9 +159,9 @@ def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
     assert not [b for b in at.button if b.key == "upload.confirm"]
 
     # The uploader sees the history but cannot roll back; the admin can.
-    hist = local_app(app_db, "uploader", "pages/history.py").run()
+    hist = local_app(app_db, "uploader", "views/history.py").run()
     assert not [b for b in hist.button if b.key == "history.rollback"]
-    admin = local_app(app_db, "admin", "pages/history.py").run()
+    admin = local_app(app_db, "admin", "views/history.py").run()
     admin.button(key="history.rollback").click()
     admin.run()
     assert any("rolled back" in s.value for s in admin.success)
@@ -172,7 +172,7 @@ def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
 
 
 def test_refused_file_shows_plain_message_and_is_audited(app_db: Path) -> None:
-    at = local_app(app_db, "uploader", "pages/upload.py").run()
+    at = local_app(app_db, "uploader", "views/upload.py").run()
     at = upload(at, "chart.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     assert not at.exception
     assert "Not a spreadsheet" in at.error[0].value
@@ -183,7 +183,7 @@ def test_refused_file_shows_plain_message_and_is_audited(app_db: Path) -> None:
 def test_invalid_file_lists_every_problem_and_stores_nothing(app_db: Path) -> None:
     data = workbook({"RETURN_INTERVIEWS": {"2017-03": "ninety"}, "CL_NEET": {"not a month": 4}})
     before = len(with_db(app_db, history.listing))
-    at = upload(local_app(app_db, "uploader", "pages/upload.py").run(), "bad.xlsx", data)
+    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "bad.xlsx", data)
     assert "must be fixed" in at.error[0].value
     report = frame_with(at, "Severity")
     assert len(report[report["Severity"] == "error"]) >= 2
@@ -194,7 +194,7 @@ def test_invalid_file_lists_every_problem_and_stores_nothing(app_db: Path) -> No
 
 def test_plan_with_unnamed_months_asks_for_them(app_db: Path) -> None:
     data = (ROOT / "tests" / "data" / "bad" / "rag_month_needed.xlsx").read_bytes()
-    at = upload(local_app(app_db, "uploader", "pages/upload.py").run(), "plan.xlsx", data)
+    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "plan.xlsx", data)
     assert not at.exception, at.exception
     asks = [s for s in at.selectbox if s.key and s.key.startswith("upload.month.")]
     assert asks, "the page should ask which month each RAG column records"

@@ -32,17 +32,37 @@ def _latest_event() -> int:
     return int(row[0]) if row else 0
 
 
-def data_version() -> int:
-    """Changes whenever a submission is stored, rolled back or re-applied.
+def _checked_latest_event() -> int:
+    """The latest event id; also the health check of the shared connection.
 
-    Also the health check of the shared connection: after a fatal DuckDB error (a full disk while
-    writing, say) the connection is invalidated, so it is dropped and the file opened afresh.
+    After a fatal DuckDB error (a full disk while writing, say) the connection is invalidated, so
+    it is dropped and the file opened afresh.
     """
     try:
         return _latest_event()
     except (duckdb.FatalException, duckdb.InvalidInputException, duckdb.ConnectionException):
         connection.clear()
         return _latest_event()
+
+
+_RUN_VERSION = "ui.data.version"
+
+
+def refresh_version() -> int:
+    """Read the data version once for this script run; dashboard.py calls it before any page.
+
+    Writes happen in widget callbacks, which Streamlit runs before the script, so a version read
+    here already reflects them.
+    """
+    version = _checked_latest_event()
+    st.session_state[_RUN_VERSION] = version
+    return version
+
+
+def data_version() -> int:
+    """Changes whenever a submission is stored, rolled back or re-applied (read once per run)."""
+    version = st.session_state.get(_RUN_VERSION)
+    return int(version) if version is not None else _checked_latest_event()
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

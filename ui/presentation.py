@@ -12,9 +12,9 @@ import streamlit as st
 KEY = "presentation"
 STATE = "presentation_mode"
 BOARD_PAGES = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/plan_explorer.py", "Plan explorer", ":material/search:"),
-    ("pages/kpi_trends.py", "KPI trends", ":material/show_chart:"),
+    ("views/overview.py", "Overview", ":material/dashboard:"),
+    ("views/plan_explorer.py", "Plan explorer", ":material/search:"),
+    ("views/kpi_trends.py", "KPI trends", ":material/show_chart:"),
 )
 
 # Static CSS only: nothing from data is ever placed in it.

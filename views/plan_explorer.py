@@ -17,7 +17,7 @@ from store.plan_queries import (
     rating_history,
 )
 from store.queries import reporting_periods, setting
-from ui import presentation
+from ui import auth, presentation
 from ui.data import cached
 from ui.widgets import (
     ACTION_COLUMNS,
@@ -33,6 +33,8 @@ from ui.widgets import (
     timeline_table,
     trend_caption,
 )
+
+auth.require_viewer()
 
 large = presentation.apply()
 st.title("Plan explorer", anchor=False)

@@ -6,7 +6,7 @@ from charts.kpi import kpi_small_multiples, kpi_trend, trend_table
 from store.benchmark_queries import kpi_benchmarks
 from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_status
 from store.queries import reporting_periods, setting
-from ui import presentation
+from ui import auth, presentation
 from ui.data import cached
 from ui.widgets import (
     ACTION_COLUMNS,
@@ -20,6 +20,8 @@ from ui.widgets import (
     show_chart,
     trend_caption,
 )
+
+auth.require_viewer()
 
 ONE, ALL = "One KPI at a time", "All KPIs on one screen"
 

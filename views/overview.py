@@ -15,7 +15,7 @@ from charts.rag import (
 from charts.style import RAG_LABELS
 from store.plan_queries import overview, table1
 from store.queries import reporting_periods, setting
-from ui import presentation
+from ui import auth, presentation
 from ui.data import cached
 from ui.widgets import (
     ACTION_COLUMNS,
@@ -31,6 +31,8 @@ from ui.widgets import (
     show_chart,
     static_table,
 )
+
+auth.require_viewer()
 
 large = presentation.apply()
 council = cached(setting)("council_name", "")
