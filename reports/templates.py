@@ -16,21 +16,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from reports.safe_text import neutralise
+from store.queries import fetch_df
 
 _PLAN_HEADINGS = ["Priority", "Ref", "Ofsted ref", "Action", "Success measure(s)", "Lead", "Timescale"]
 
 
-def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
-    cur = conn.cursor()
-    try:
-        return cur.execute(sql, params or []).df()
-    finally:
-        cur.close()
-
-
 def next_month(conn: duckdb.DuckDBPyConnection) -> date:
     """The month after the latest rating or KPI observation: the month a new return usually reports."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         "SELECT greatest(coalesce((SELECT max(period) FROM rag_history), DATE '2000-01-01'),"
         " coalesce((SELECT max(period) FROM kpi_observations), DATE '2000-01-01')) AS latest",
@@ -62,7 +55,7 @@ def _book(title: str, note: str, headings: list[str], rows: list[list[object]]) 
 def plan_template(conn: duckdb.DuckDBPyConnection, month: date | None = None) -> bytes:
     """Every current action with its latest rating and an empty RAG column for `month` to fill in."""
     month = month or next_month(conn)
-    actions = _df(
+    actions = fetch_df(
         conn,
         """SELECT a.priority, a.action_ref, a.ofsted_ref, a.description, a.success_measures, a.lead, a.timescale_text,
                   r.rating, r.period
@@ -93,7 +86,7 @@ def plan_template(conn: duckdb.DuckDBPyConnection, month: date | None = None) ->
 
 
 def _kpis(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(conn, "SELECT kpi_code, name, unit, polarity, target FROM kpis ORDER BY kpi_code")
+    return fetch_df(conn, "SELECT kpi_code, name, unit, polarity, target FROM kpis ORDER BY kpi_code")
 
 
 def kpi_long_template(conn: duckdb.DuckDBPyConnection, la_code: str, month: date | None = None) -> bytes:

@@ -28,7 +28,7 @@ from loaders.lait import (
     read_directory,
 )
 from loaders.problems import LoaderError, Problem
-from store.db import connect, default_db_path, now_utc
+from store.db import connect, default_db_path, now_utc, transaction
 from store.writes import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,20 +122,10 @@ def _store_files(cur: duckdb.DuckDBPyConnection, sid: int, files: list[LaitFile]
 
 def _run(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame | pa.Table], body: object) -> Outcome:
     """Run `body(cur)` in one transaction: COMMIT when it stored something, else ROLLBACK."""
-    cur = conn.cursor()
-    try:
-        for name, frame in frames.items():
-            cur.register(name, frame)
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            outcome: Outcome = body(cur)  # type: ignore[operator]
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT" if outcome.status == "stored" else "ROLLBACK")
-        return outcome
-    finally:
-        cur.close()
+    with transaction(conn, frames) as tx:
+        outcome: Outcome = body(tx.cursor)  # type: ignore[operator]
+        tx.keep = outcome.status == "stored"
+    return outcome
 
 
 def submit_lait(conn: duckdb.DuckDBPyConnection, data: LaitData, user: str, note: str = "") -> Outcome:

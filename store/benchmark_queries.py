@@ -8,21 +8,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from store.queries import fetch_df
+
 ENGLAND = "970"
 KPI_BENCHMARK_COLUMNS = ["label", "value", "year_label", "source"]
 BANDS = {1: "A", 2: "B", 3: "C", 4: "D"}
 
 
-def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
-    cur = conn.cursor()
-    try:
-        return cur.execute(sql, params or []).df()
-    finally:
-        cur.close()
-
-
 def _record(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> dict[str, Any] | None:
-    frame = _df(conn, sql, params)
+    frame = fetch_df(conn, sql, params)
     return None if frame.empty else {str(k): v for k, v in frame.iloc[0].items()}
 
 
@@ -38,7 +32,7 @@ def extract_info(conn: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
 
 
 def topics(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(
+    return fetch_df(
         conn,
         "SELECT topic, count(DISTINCT measure) AS measures FROM benchmark_measure_topics GROUP BY topic ORDER BY topic",
     )
@@ -49,7 +43,7 @@ def measures(conn: duckdb.DuckDBPyConnection, search: str = "", topic: str = "")
     code, name or description holds every word of `search`, and only one topic."""
     words = [w for w in search.lower().split() if w][:10]
     conditions = "".join(" AND contains(haystack, ?)" for _ in words)
-    return _df(
+    return fetch_df(
         conn,
         f"""SELECT t.topic, t.measure, t.name, m.polarity, m.y_axis_name, m.dps, m.no_quartile
             FROM benchmark_measure_topics t JOIN benchmark_measures m USING (measure),
@@ -68,7 +62,7 @@ def measure_info(conn: duckdb.DuckDBPyConnection, measure: str) -> dict[str, Any
 
 def councils(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every council in the extract, current ones first, with its region as the data names it."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT c.la_code, c.name, coalesce(r.name, c.region_name) AS region_name, c.region_code, c.la_type,
                   c.status
@@ -79,7 +73,7 @@ def councils(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def groupings(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The statistical-neighbour groupings, newest first."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT DISTINCT grouping, grouping_label FROM neighbour_entry
            WHERE submission_id = (SELECT submission_id FROM _lait_current) ORDER BY grouping DESC""",
@@ -95,7 +89,7 @@ def _grouping(conn: duckdb.DuckDBPyConnection, grouping: str | None) -> str:
 
 def neighbours(conn: duckdb.DuckDBPyConnection, la_code: str, grouping: str | None = None) -> pd.DataFrame:
     """A council's statistical neighbours, closest first (newest grouping unless one is named)."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT neighbour_rank, neighbour_code AS la_code, neighbour_name AS name, closeness, grouping_label
            FROM statistical_neighbours WHERE la_code = ? AND grouping = ? ORDER BY neighbour_rank""",
@@ -107,7 +101,7 @@ def neighbour_series(
     conn: duckdb.DuckDBPyConnection, measure: str, la_code: str, grouping: str | None = None
 ) -> pd.DataFrame:
     """The council's values and each of its neighbours', per period (role 'council' or 'neighbour')."""
-    return _df(
+    return fetch_df(
         conn,
         """WITH members AS (
                SELECT ? AS la_code, 'council' AS role, 0 AS neighbour_rank
@@ -127,7 +121,7 @@ def neighbour_summary(
     conn: duckdb.DuckDBPyConnection, measure: str, la_code: str, grouping: str | None = None
 ) -> pd.DataFrame:
     """Per period: the mean and median of the neighbours that have a value, and how many do."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT v.period, v.end_year, avg(v.value) AS mean, median(v.value) AS median,
                   count(v.value) AS neighbours_with_value, count(*) AS neighbours
@@ -141,7 +135,7 @@ def neighbour_summary(
 
 def region_england_series(conn: duckdb.DuckDBPyConnection, measure: str, la_code: str) -> pd.DataFrame:
     """The council's region's values and England's, per period (role 'region' or 'england')."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT v.period, v.end_year, v.la_code, v.area_name AS name,
                   CASE WHEN v.la_code = ? THEN 'england' ELSE 'region' END AS role, v.value, v.missing_mark
@@ -185,7 +179,7 @@ def rankings(conn: duckdb.DuckDBPyConnection, measure: str, la_code: str) -> pd.
     """Per period: the council's rank among all councils with a value (1 = best by the measure's polarity),
     its quartile (1 = best quarter, band A) and the quartile boundaries. Rank and quartile are empty when
     the measure has no better direction; the quartile is empty when DfE does not band the measure."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         f"SELECT {_RANK_COLUMNS} FROM benchmark_rankings WHERE measure = ? AND la_code = ? ORDER BY end_year, period",
         [measure, la_code],
@@ -199,13 +193,13 @@ def _with_band(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_ranks(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
-    return _df(conn, f"SELECT {_RANK_COLUMNS} FROM benchmark_rankings WHERE measure = ?", [measure])
+    return fetch_df(conn, f"SELECT {_RANK_COLUMNS} FROM benchmark_rankings WHERE measure = ?", [measure])
 
 
 def _latest_values(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
     """Every council's value for the latest period any council has one (councils that no longer exist
     only if they have a figure)."""
-    return _df(
+    return fetch_df(
         conn,
         """WITH latest AS (
                SELECT period FROM benchmark_values
@@ -236,7 +230,7 @@ def latest_all_councils(conn: duckdb.DuckDBPyConnection, measure: str) -> pd.Dat
 
 def kpi_mapping(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The local KPIs mapped to national measures, with the transform and the note on definitions."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT k.kpi_code, k.measure, m.name AS measure_name, k.transform, k.note
            FROM kpi_benchmark_map k LEFT JOIN benchmark_measures m USING (measure) ORDER BY k.kpi_code""",
@@ -303,5 +297,7 @@ def measure_view(conn: duckdb.DuckDBPyConnection, measure: str, la_code: str, gr
         ),
         "rankings": _with_band(own.reset_index(drop=True)),
         "everyone": _ranked_latest(_latest_values(conn, measure), ranks),
-        "mapping": _df(conn, "SELECT kpi_code, transform, note FROM kpi_benchmark_map WHERE measure = ?", [measure]),
+        "mapping": fetch_df(
+            conn, "SELECT kpi_code, transform, note FROM kpi_benchmark_map WHERE measure = ?", [measure]
+        ),
     }

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from store.db import now_utc
-from store.queries import _df
+from store.queries import fetch_df
 
 MAX_CHARS = 5000
 
@@ -33,7 +33,7 @@ def _clean(text: str, user: str) -> str:
 
 
 def _exists(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> bool:
-    return not _df(conn, sql, params).empty
+    return not fetch_df(conn, sql, params).empty
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
@@ -82,13 +82,13 @@ def save_narrative(
 
 def current_kpi_text(conn: duckdb.DuckDBPyConnection, kpi_code: str, period: date) -> str | None:
     """The KPI's current commentary for `period` ('' if cleared), or None if never written."""
-    frame = _df(conn, "SELECT text FROM kpi_commentary WHERE kpi_code = ? AND period = ?", [kpi_code, period])
+    frame = fetch_df(conn, "SELECT text FROM kpi_commentary WHERE kpi_code = ? AND period = ?", [kpi_code, period])
     return None if frame.empty else str(frame.iloc[0, 0])
 
 
 def kpi_commentary(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
     """Every KPI's current, non-empty commentary for `period`, with who wrote it and when."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT kpi_code, text, saved_by, saved_at FROM kpi_commentary
            WHERE period = ? AND text <> '' ORDER BY kpi_code""",
@@ -98,7 +98,7 @@ def kpi_commentary(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFram
 
 def kpi_commentary_history(conn: duckdb.DuckDBPyConnection, kpi_code: str, period: date) -> pd.DataFrame:
     """Every saved version of one KPI's commentary for `period`, newest first."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT entry_id, text, saved_by, saved_at FROM kpi_commentary_entry
            WHERE kpi_code = ? AND period = ? ORDER BY entry_id DESC""",
@@ -108,7 +108,7 @@ def kpi_commentary_history(conn: duckdb.DuckDBPyConnection, kpi_code: str, perio
 
 def current_narratives(conn: duckdb.DuckDBPyConnection, period: date, compare_period: date) -> dict[int, str]:
     """Priority -> its current edited narrative for the pair of periods ('' if cleared)."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         "SELECT priority, text FROM priority_narrative WHERE period = ? AND compare_period = ?",
         [period, compare_period],
@@ -120,7 +120,7 @@ def narrative_history(
     conn: duckdb.DuckDBPyConnection, priority: int, period: date, compare_period: date
 ) -> pd.DataFrame:
     """Every saved version of one priority's narrative for the pair of periods, newest first."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT entry_id, text, saved_by, saved_at FROM narrative_entry
            WHERE priority = ? AND period = ? AND compare_period = ? ORDER BY entry_id DESC""",
@@ -130,7 +130,7 @@ def narrative_history(
 
 def commentary_version(conn: duckdb.DuckDBPyConnection) -> int:
     """Grows with every save; a cache key for pages that show commentary."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         """SELECT greatest(coalesce((SELECT max(entry_id) FROM kpi_commentary_entry), 0),
                            coalesce((SELECT max(entry_id) FROM narrative_entry), 0))""",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,3 +54,30 @@ def schema_files() -> list[Path]:
 def now_utc() -> datetime:
     """UTC wall time without tzinfo, as stored in TIMESTAMP columns."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Transaction:
+    """An open transaction on its own cursor; set `keep = False` to roll back a normal exit."""
+
+    cursor: duckdb.DuckDBPyConnection
+    keep: bool = True
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, object] | None = None) -> Iterator[Transaction]:
+    """BEGIN on a fresh cursor (with `frames` registered by name); COMMIT, or ROLLBACK on any error."""
+    cursor = conn.cursor()
+    try:
+        for name, frame in (frames or {}).items():
+            cursor.register(name, frame)
+        cursor.execute("BEGIN TRANSACTION")
+        tx = Transaction(cursor)
+        try:
+            yield tx
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT" if tx.keep else "ROLLBACK")
+    finally:
+        cursor.close()

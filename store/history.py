@@ -17,6 +17,7 @@ import pandas as pd
 from loaders.model import Parsed
 from store import audit
 from store.db import now_utc
+from store.queries import fetch_df
 from store.writes import Outcome, submit
 
 _WRITE_LOCK = threading.Lock()
@@ -124,17 +125,9 @@ def _event(
     return f"Submission {submission_id} {verb}. Every page shows the data as it now stands."
 
 
-def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
-    cur = conn.cursor()
-    try:
-        return cur.execute(sql, params or []).df()
-    finally:
-        cur.close()
-
-
 def listing(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every submission, newest first, with who, when, file, SHA-256, counts, status and last event."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT s.submission_id, s.kind, s.file_name, s.sha256, s.submitted_by, s.submitted_at,
                   s.action_rows, s.rating_rows, s.kpi_rows, s.observation_rows, s.warnings, s.note, s.status,
@@ -145,7 +138,7 @@ def listing(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def events(conn: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
-    return _df(
+    return fetch_df(
         conn,
         "SELECT event, event_at, by_user FROM submission_event WHERE submission_id = ? ORDER BY event_id",
         [submission_id],
@@ -168,7 +161,7 @@ _CHANGE = """CASE WHEN p.{k} IS NULL THEN 'new' WHEN {differs} THEN 'changed' EL
 def observation_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000) -> pd.DataFrame:
     """Each KPI value the submission holds, with the value before it (from earlier active submissions)."""
     differs = "(n.value IS DISTINCT FROM p.value OR coalesce(n.missing_mark, '') <> coalesce(p.missing_mark, ''))"
-    return _df(
+    return fetch_df(
         conn,
         f"""WITH prior AS (
                 SELECT kpi_code, la_code, period, value, missing_mark FROM observation_entry
@@ -186,7 +179,7 @@ def observation_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, lim
 
 def rating_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000) -> pd.DataFrame:
     """Each rating the submission holds, with the rating before it."""
-    return _df(
+    return fetch_df(
         conn,
         f"""WITH prior AS (
                 SELECT action_ref, period, rating FROM rating_entry JOIN _active USING (submission_id)

@@ -9,19 +9,19 @@ import duckdb
 import pandas as pd
 
 from loaders.values import RAG_ORDER
-from store.queries import _df
+from store.queries import fetch_df
 
 _RANK = "CASE {col} WHEN 'R' THEN 1 WHEN 'A' THEN 2 WHEN 'LG' THEN 3 WHEN 'DG' THEN 4 WHEN 'C' THEN 5 END"
 MOVEMENTS = ("improved", "held", "slipped", "newly rated", "completed", "new, not yet rated", "no longer listed")
 
 
 def priorities(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(conn, "SELECT priority, title, outcome FROM priorities ORDER BY priority")
+    return fetch_df(conn, "SELECT priority, title, outcome FROM priorities ORDER BY priority")
 
 
 def rag_table(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
     """Counts per priority, rating and period for two periods, every combination present (zeros kept)."""
-    return _df(
+    return fetch_df(
         conn,
         """WITH grid AS (
                SELECT p.priority, p.title, r.rating, s.period
@@ -65,7 +65,7 @@ def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> 
 
     `in_previous`/`in_current` tell an action missing from a period from one listed but not yet rated.
     """
-    return _df(
+    return fetch_df(
         conn,
         f"""WITH a AS (SELECT action_ref, rating FROM rag_history WHERE period = ?),
                  b AS (SELECT action_ref, rating FROM rag_history WHERE period = ?)
@@ -96,7 +96,7 @@ def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
 
     Overdue: its timescale month is before `period` and it is neither Dark Green nor Completed.
     """
-    return _df(
+    return fetch_df(
         conn,
         f"""SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
                    x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
@@ -112,7 +112,7 @@ def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
 
 def rating_history(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataFrame:
     """One action's rating at every recorded period, with the period's label (Initial) if any."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT h.period, p.label, h.rating FROM rag_history h LEFT JOIN reporting_periods p USING (period)
            WHERE h.action_ref = ? ORDER BY h.period""",
@@ -122,7 +122,7 @@ def rating_history(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataF
 
 def kpi_catalogue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every KPI with its definition and how many observations it has for the home council."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT k.*, count(o.period) FILTER (WHERE o.value IS NOT NULL) AS observations
            FROM kpis k LEFT JOIN kpi_observations o
@@ -133,7 +133,7 @@ def kpi_catalogue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def kpi_series(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str) -> pd.DataFrame:
     """A KPI's observations for one council, oldest first, with the target in force at each month."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT period, value, target, missing_mark, unit, polarity FROM kpi_observations
            WHERE kpi_code = ? AND la_code = ? ORDER BY period""",
@@ -143,7 +143,7 @@ def kpi_series(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str) -> 
 
 def kpi_status(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None) -> pd.DataFrame:
     """Per KPI: latest value (up to `as_of`), previous value, target, and whether it is on target."""
-    return _df(
+    return fetch_df(
         conn,
         """WITH obs AS (
                SELECT kpi_code, period, value, target,
@@ -168,7 +168,7 @@ def kpi_status(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None
 
 def kpi_actions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The links between KPIs and the plan actions they evidence (from the KPI's Actions cell)."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT DISTINCT kpi_code, trim(ref) AS action_ref
            FROM (SELECT kpi_code, unnest(string_split(coalesce(actions, ''), ',')) AS ref FROM kpis)
@@ -206,7 +206,7 @@ _FOLD = "translate(coalesce({col}, ''), 'АВСЕНКМОРТХ', 'ABCEHKMOPTX')
 def rag_chart_counts(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
     """Like `rag_table`, plus actions listed but not yet rated (rating 'TBC'), for the overview chart."""
     rated = rag_table(conn, previous, current)
-    new = _df(
+    new = fetch_df(
         conn,
         """SELECT h.priority, p.title, 'TBC' AS rating, h.period, count(*) AS actions
            FROM rag_history h LEFT JOIN priorities p USING (priority)
@@ -234,7 +234,7 @@ def explore_actions(
     case-insensitive substring of the reference, description, success measures, lead or note.
     `timescale_shown` keeps a typo visible: '12/1 (unreadable)' rather than a blank.
     """
-    return _df(
+    return fetch_df(
         conn,
         f"""WITH plan AS (
                SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
@@ -268,7 +268,7 @@ def explore_actions(
 
 def lead_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Every lead named in the plan, one entry per person or post (cells naming two are split)."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         f"""SELECT DISTINCT trim(s) AS lead
             FROM (SELECT unnest(string_split_regex({_FOLD.format(col="lead")}, '{_LEAD_SPLIT}')) AS s FROM actions)
@@ -279,7 +279,7 @@ def lead_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def ofsted_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Every Ofsted recommendation the plan answers, in recommendation order ('Ofsted 2' before 'Ofsted 10')."""
-    frame = _df(
+    frame = fetch_df(
         conn,
         r"""SELECT DISTINCT ofsted_ref FROM actions WHERE ofsted_ref IS NOT NULL AND trim(ofsted_ref) <> ''
            ORDER BY try_cast(regexp_extract(ofsted_ref, '\d+') AS INTEGER) NULLS LAST, ofsted_ref""",
@@ -289,7 +289,7 @@ def ofsted_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
 
 def action_detail(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataFrame:
     """One action's full record (zero rows if unknown), with its priority's title."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
                   x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
@@ -309,7 +309,7 @@ def action_kpis(conn: duckdb.DuckDBPyConnection, action_ref: str, la_code: str) 
 
 def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
     """Every KPI's observations for one council (KPIs with none get no rows), for small multiples."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT kpi_code, kpi_name, unit, polarity, period, value, target, missing_mark
            FROM kpi_observations WHERE la_code = ? ORDER BY kpi_code, period""",

@@ -10,7 +10,8 @@ import pandas as pd
 from loaders.model import Catalogue
 
 
-def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+def fetch_df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    """Run one parameterised query on its own cursor (a connection is shared between threads)."""
     cur = conn.cursor()
     try:
         return cur.execute(sql, params or []).df()
@@ -20,23 +21,23 @@ def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None =
 
 def catalogue(conn: duckdb.DuckDBPyConnection) -> Catalogue:
     """The KPIs the store knows, for loaders to match names and codes against."""
-    frame = _df(conn, "SELECT kpi_code, name, unit, polarity, target, actions, note FROM kpis")
+    frame = fetch_df(conn, "SELECT kpi_code, name, unit, polarity, target, actions, note FROM kpis")
     return Catalogue({str(r["kpi_code"]): r for r in frame.to_dict("records")})
 
 
 def setting(conn: duckdb.DuckDBPyConnection, key: str, default: str = "") -> str:
-    frame = _df(conn, "SELECT value FROM settings WHERE key = ?", [key])
+    frame = fetch_df(conn, "SELECT value FROM settings WHERE key = ?", [key])
     return str(frame.iloc[0, 0]) if len(frame) else default
 
 
 def reporting_periods(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every month with ratings, oldest first, with its label ('Initial') where it has one."""
-    return _df(conn, "SELECT period, label FROM reporting_periods ORDER BY period")
+    return fetch_df(conn, "SELECT period, label FROM reporting_periods ORDER BY period")
 
 
 def rag_counts(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
     """Actions per priority and rating at one period (the report's Table 1 for one column)."""
-    return _df(
+    return fetch_df(
         conn,
         """SELECT priority, rating, count(*) AS actions FROM rag_history
            WHERE period = ? AND rating IS NOT NULL GROUP BY ALL ORDER BY priority, rating""",
@@ -65,4 +66,4 @@ def headline(conn: duckdb.DuckDBPyConnection, period: date) -> dict[str, int]:
 
 
 def submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(conn, "SELECT * FROM submissions ORDER BY submission_id DESC")
+    return fetch_df(conn, "SELECT * FROM submissions ORDER BY submission_id DESC")

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from loaders.model import Parsed
-from store.db import now_utc
+from store.db import now_utc, transaction
 
 Status = Literal["stored", "duplicate", "unchanged", "rejected"]
 
@@ -76,11 +76,6 @@ def _frames(parsed: Parsed) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def _register(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
-    for name, frame in frames.items():
-        cur.register(name, frame)
-
-
 def _count(cur: duckdb.DuckDBPyConnection, sql: str) -> dict[str, int]:
     row = cur.execute(sql).fetchone()
     assert row is not None
@@ -119,14 +114,11 @@ _MERGED_ACTIONS = """
 
 
 def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed) -> Changes:
-    """Compare a checked file with the current data, without storing anything."""
-    cur = conn.cursor()
-    try:
-        frames = _frames(parsed)
-        _register(cur, frames)
-        return _changes(cur, frames)
-    finally:
-        cur.close()
+    """Compare a checked file with the current data (one consistent snapshot), storing nothing."""
+    frames = _frames(parsed)
+    with transaction(conn, frames) as tx:
+        tx.keep = False
+        return _changes(tx.cursor, frames)
 
 
 def _changes(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Changes:
@@ -207,20 +199,11 @@ def submit(
             "rejected",
             f"{len(parsed.problems.errors)} problem(s) found; nothing was stored.",
         )
-    cur = conn.cursor()
-    try:
-        frames = _frames(parsed)
-        _register(cur, frames)
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            outcome = _submit_in_transaction(cur, parsed, frames, raw, user, note)
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT" if outcome.status == "stored" else "ROLLBACK")
-        return outcome
-    finally:
-        cur.close()
+    frames = _frames(parsed)
+    with transaction(conn, frames) as tx:
+        outcome = _submit_in_transaction(tx.cursor, parsed, frames, raw, user, note)
+        tx.keep = outcome.status == "stored"
+    return outcome
 
 
 def _submit_in_transaction(
@@ -305,9 +288,8 @@ def _submit_in_transaction(
 
 def submit_settings(conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str) -> int:
     """Settings (the council this plan belongs to) are versioned like everything else."""
-    cur = conn.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(conn) as tx:
+        cur = tx.cursor
         row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
         assert row is not None
         sid = int(row[0])
@@ -321,10 +303,4 @@ def submit_settings(conn: duckdb.DuckDBPyConnection, settings: dict[str, str], u
         )
         for key, value in settings.items():
             cur.execute("INSERT INTO setting_entry VALUES (?, ?, ?)", [sid, key, value])
-        cur.execute("COMMIT")
-        return sid
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    return sid
