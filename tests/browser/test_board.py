@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -33,9 +34,18 @@ def _choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-d
         has=page.get_by_text(label, exact=True)
     )
     box = widget.first.locator("input")
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=re.compile(re.escape(option))).first.wait_for()
+    choice = page.get_by_role("option", name=re.compile(re.escape(option))).first
+    for attempt in range(3):  # a rerun landing while we type re-renders the box and drops the text
+        wait_for_app(page)
+        box.click()
+        box.fill(option)
+        try:
+            choice.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            box.press("Escape")
     box.press("Enter")
     wait_for_app(page)
 
