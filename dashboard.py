@@ -9,19 +9,19 @@ import streamlit as st
 from ui import auth
 from ui.data import refresh_version
 
-st.set_page_config(page_title="Improvement Board", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Improvement Board", page_icon=":material/monitoring:", layout="wide")
 
 # (section, script, title, icon)
 PAGES = [
-    ("Board", "views/overview.py", "Overview", "📋"),
-    ("Board", "views/plan_explorer.py", "Plan explorer", "🔎"),
-    ("Board", "views/kpi_trends.py", "KPI trends", "📈"),
-    ("Compare", "views/benchmarking.py", "Benchmarking", "🏛️"),
-    ("Reports", "views/board_pack.py", "Board pack", "🗂️"),
-    ("Data", "views/upload.py", "Upload", "⬆️"),
-    ("Data", "views/history.py", "History", "🕘"),
-    ("Admin", "views/audit_log.py", "Audit log", "🧾"),
-    ("Admin", "views/users.py", "Users", "👥"),
+    ("Board", "views/overview.py", "Overview", ":material/dashboard:"),
+    ("Board", "views/plan_explorer.py", "Plan explorer", ":material/search:"),
+    ("Board", "views/kpi_trends.py", "KPI trends", ":material/show_chart:"),
+    ("Compare", "views/benchmarking.py", "Benchmarking", ":material/account_balance:"),
+    ("Reports", "views/board_pack.py", "Board pack", ":material/description:"),
+    ("Data", "views/upload.py", "Upload", ":material/upload:"),
+    ("Data", "views/history.py", "History", ":material/history:"),
+    ("Admin", "views/audit_log.py", "Audit log", ":material/receipt_long:"),
+    ("Admin", "views/users.py", "Users", ":material/group:"),
 ]
 
 refresh_version()

@@ -176,7 +176,7 @@ def allowed_section(section: str, user: User | None) -> bool:
 
 def sign_in_page_object(default: bool = False, signed_in: bool = False) -> Any:
     title = "Account" if signed_in else "Sign in"
-    return st.Page(sign_in_page, title=title, icon="🔑", url_path="sign-in", default=default)
+    return st.Page(sign_in_page, title=title, icon=":material/login:", url_path="sign-in", default=default)
 
 
 def sign_in_page() -> None:
