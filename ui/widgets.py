@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts.kpi import long_gaps, status_text
+from charts.kpi import kpi_trend, long_gaps, status_text, trend_table
 from charts.style import RAG_LABELS, format_value, period_label, rating_code
 from reports.safe_text import to_safe_csv
 
@@ -320,3 +320,25 @@ def benchmark_lines(benchmarks: pd.DataFrame, unit: str) -> list[str]:
         f"{label} {year}: {format_value(value, unit)}"
         for label, value, year in zip(benchmarks["label"], benchmarks["value"], benchmarks["year_label"], strict=True)
     ]
+
+
+def kpi_chart(
+    kpi: pd.Series, series: pd.DataFrame, *, key: str, large: bool, benchmarks: pd.DataFrame | None = None
+) -> None:
+    """One KPI's trend against its target (and published comparators, if given), with table and CSV."""
+    show_chart(
+        figure(
+            kpi_trend,
+            series,
+            name=kpi["name"],
+            unit=kpi["unit"],
+            polarity=kpi["polarity"],
+            target=kpi["target"],
+            benchmarks=benchmarks,
+            large=large,
+        ),
+        caption=trend_caption(kpi, series),
+        table=memo(trend_table, series, kpi["unit"], kpi["polarity"]),
+        file_name=f"kpi-{kpi['kpi_code']}.csv",
+        key=key,
+    )

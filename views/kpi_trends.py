@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from charts.kpi import kpi_small_multiples, kpi_trend, trend_table
+from charts.kpi import kpi_small_multiples
 from store.benchmark_queries import kpi_benchmarks
 from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_status
 from store.queries import reporting_periods, setting
@@ -13,12 +13,12 @@ from ui.widgets import (
     actions_table,
     benchmark_lines,
     figure,
+    kpi_chart,
     kpi_status_table,
     kpi_tile,
     memo,
     plain,
     show_chart,
-    trend_caption,
 )
 
 auth.require_viewer()
@@ -78,22 +78,7 @@ with tile:
             plain("Comparators (right of the chart): " + "; ".join(memo(benchmark_lines, benchmarks, kpi["unit"])))
         )
 with chart:
-    show_chart(
-        figure(
-            kpi_trend,
-            series,
-            name=kpi["name"],
-            unit=kpi["unit"],
-            polarity=kpi["polarity"],
-            target=kpi["target"],
-            benchmarks=benchmarks,
-            large=large,
-        ),
-        caption=trend_caption(kpi, series),
-        table=memo(trend_table, series, kpi["unit"], kpi["polarity"]),
-        file_name=f"kpi-{code}.csv",
-        key="kpi.trend",
-    )
+    kpi_chart(kpi, series, key="kpi.trend", large=large, benchmarks=benchmarks)
 
 refs = tuple(r.strip() for r in str(kpi["actions"] or "").split(",") if r.strip())
 if refs:

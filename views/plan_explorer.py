@@ -3,7 +3,6 @@ new and free text; an action's full record, its RAG history and the KPIs that ev
 
 import streamlit as st
 
-from charts.kpi import kpi_trend, trend_table
 from charts.rag import rag_timeline
 from charts.style import RAG_CODES, RAG_LABELS
 from store.plan_queries import (
@@ -24,6 +23,7 @@ from ui.widgets import (
     actions_table,
     download,
     figure,
+    kpi_chart,
     memo,
     period_labels,
     plain,
@@ -31,7 +31,6 @@ from ui.widgets import (
     show_chart,
     single_period,
     timeline_table,
-    trend_caption,
 )
 
 auth.require_viewer()
@@ -161,18 +160,4 @@ if linked.empty:
     st.info(f"No KPI is linked to action {ref} in the KPI catalogue.")
 for _, kpi in linked.iterrows():
     series = cached(kpi_series)(kpi["kpi_code"], la_code)
-    show_chart(
-        figure(
-            kpi_trend,
-            series,
-            name=kpi["name"],
-            unit=kpi["unit"],
-            polarity=kpi["polarity"],
-            target=kpi["target"],
-            large=large,
-        ),
-        caption=trend_caption(kpi, series),
-        table=memo(trend_table, series, kpi["unit"], kpi["polarity"]),
-        file_name=f"kpi-{kpi['kpi_code']}.csv",
-        key=f"explorer.kpi.{kpi['kpi_code']}",
-    )
+    kpi_chart(kpi, series, key=f"explorer.kpi.{kpi['kpi_code']}", large=large)
