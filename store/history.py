@@ -16,7 +16,7 @@ import pandas as pd
 
 from loaders.model import Parsed
 from store import audit
-from store.db import now_utc
+from store.db import now_utc, transaction
 from store.queries import fetch_df
 from store.writes import Outcome, submit
 
@@ -95,10 +95,9 @@ def _event(
     wait: float,
 ) -> str:
     _locked(wait)
-    cur = conn.cursor()
     try:
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn) as tx:
+            cur = tx.cursor
             row = cur.execute(
                 "SELECT status, kind FROM submissions WHERE submission_id = ?", [submission_id]
             ).fetchone()
@@ -114,12 +113,7 @@ def _event(
                 [submission_id, event, now_utc(), actor.username],
             )
             audit.insert(cur, actor.username, actor.role, action, f"submission {submission_id}", "ok")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
     finally:
-        cur.close()
         _WRITE_LOCK.release()
     verb = "rolled back" if event == "rolled_back" else "re-applied"
     return f"Submission {submission_id} {verb}. Every page shows the data as it now stands."
