@@ -48,9 +48,26 @@ def _fingerprint(frame: pd.DataFrame) -> str:
 _FAST = {pd.DataFrame: _fingerprint}
 
 
+class _FrozenFigure(go.Figure):
+    """A shared, never-mutated figure whose dict form is worked out once.
+
+    `st.plotly_chart` calls `to_dict()` (a deep copy plus array encoding) on every rerun; for a
+    figure that cannot change that work is the same each time, so it is kept.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        frozen: dict[str, Any] | None = self.__dict__.get("_frozen_dict")
+        if frozen is None:
+            frozen = super().to_dict()
+            self.__dict__["_frozen_dict"] = frozen
+        return frozen
+
+
 @st.cache_resource(max_entries=512, show_spinner=False, hash_funcs=_FAST)
 def _figure(module: str, name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> go.Figure:
-    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+    built = getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+    built.__class__ = _FrozenFigure
+    return built
 
 
 def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
@@ -158,9 +175,10 @@ def static_table(frame: pd.DataFrame) -> None:
 
 
 def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
+    """A CSV of `table`, formula injection neutralised, built only when the button is clicked."""
     st.download_button(
         label,
-        data=memo(to_safe_csv, table),
+        data=lambda: to_safe_csv(table),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}.csv",
