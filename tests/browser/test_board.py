@@ -28,26 +28,32 @@ def _no_exception(page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def _choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick `option` in the selectbox or multiselect labelled `label`."""
+def _choose(page, label: str, option: str, expect: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick `option` in the selectbox or multiselect labelled `label`, until `expect` shows.
+
+    A rerun landing while we type re-renders the box and drops the text or the choice, so the
+    whole pick is tried again (up to three times) rather than failing on a timing accident.
+    """
     widget = page.locator("[data-testid='stSelectbox'], [data-testid='stMultiSelect']").filter(
         has=page.get_by_text(label, exact=True)
     )
     box = widget.first.locator("input")
     choice = page.get_by_role("option", name=re.compile(re.escape(option))).first
-    for attempt in range(3):  # a rerun landing while we type re-renders the box and drops the text
-        wait_for_app(page)
-        box.click()
-        box.fill(option)
+    shown = page.get_by_text(expect, exact=False).first
+    for attempt in range(3):
         try:
+            wait_for_app(page)
+            box.click()
+            box.fill(option)
             choice.wait_for(timeout=10_000)
-            break
+            box.press("Enter")
+            wait_for_app(page)
+            shown.wait_for(timeout=15_000)
+            return
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
-            box.press("Escape")
-    box.press("Enter")
-    wait_for_app(page)
+            page.keyboard.press("Escape")
 
 
 def _first_chart(page) -> None:  # type: ignore[no-untyped-def]
@@ -114,15 +120,13 @@ def test_plan_explorer_filters_and_opens_an_action(dashboard: str, page) -> None
     page.get_by_text("Overdue only", exact=True).click()
     wait_for_app(page)
     page.get_by_text("16 of 67 actions at Feb 2017").wait_for()
-    _choose(page, "Rating", "Amber")
-    page.get_by_text("8 of 67 actions at Feb 2017").wait_for()
+    _choose(page, "Rating", "Amber", expect="8 of 67 actions at Feb 2017")
     page.get_by_label("Search actions and success measures").fill("early help")
     page.keyboard.press("Enter")
     wait_for_app(page)
     page.get_by_text("1 of 67 actions at Feb 2017").wait_for()
     screenshot(page, "board-plan-explorer-filtered")
-    _choose(page, "Action", "3.13")
-    page.get_by_text("Action 3.13: 🟩 Dark Green at Feb 2017").wait_for()
+    _choose(page, "Action", "3.13", expect="Action 3.13: 🟩 Dark Green at Feb 2017")
     page.get_by_text("KPIs linked to this action").wait_for()
     wait_for_app(page)
     page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for(state="attached")  # rating history, linked KPI
@@ -143,8 +147,8 @@ def test_kpi_trends_one_and_all(dashboard: str, page) -> None:  # type: ignore[n
     wait_for_app(page)
     _first_chart(page)
     _no_exception(page)
-    _choose(page, "KPI", "Return interviews completed")
-    page.get_by_text("Return interviews completed (higher is better): 2 observation(s)", exact=False).wait_for()
+    _choose(page, "KPI", "Return interviews completed",
+            expect="Return interviews completed (higher is better): 2 observation(s)")  # fmt: skip
     screenshot(page, "board-kpi-trends")
     page.get_by_text("All KPIs on one screen", exact=True).click()
     page.get_by_text("No observations yet for 14 KPIs", exact=False).wait_for()
