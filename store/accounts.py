@@ -16,7 +16,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from store.db import now_utc
+from store.db import now_utc, transaction
 
 Role = Literal["viewer", "uploader", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "uploader", "admin")
@@ -176,64 +176,56 @@ def _write(
     display: str = "",
 ) -> Account:
     name = normalise_username(username)
-    cur = conn.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            current = cur.execute(
-                """SELECT display_name, role, password_hash, password_version, disabled
-                   FROM _account_current WHERE username = ?""",
+    with transaction(conn) as tx:
+        cur = tx.cursor
+        current = cur.execute(
+            """SELECT display_name, role, password_hash, password_version, disabled
+               FROM _account_current WHERE username = ?""",
+            [name],
+        ).fetchone()
+        if new and current is not None:
+            raise AccountError(f"an account called '{name}' already exists.", "Account exists")
+        if not new and current is None:
+            raise AccountError(f"there is no account called '{name}'.", "No such account")
+        row = cur.execute("SELECT nextval('account_version_seq')").fetchone()
+        assert row is not None
+        version = int(row[0])
+        old_display, old_role, old_hash, old_pw_version, old_disabled = current or (
+            display,
+            role,
+            None,
+            None,
+            False,
+        )
+        new_role = role or old_role
+        new_disabled = old_disabled if disabled is None else disabled
+        if old_role == "admin" and not old_disabled and (new_role != "admin" or new_disabled):
+            others = cur.execute(
+                "SELECT count(*) FROM _account_current WHERE role = 'admin' AND NOT disabled AND username <> ?",
                 [name],
             ).fetchone()
-            if new and current is not None:
-                raise AccountError(f"an account called '{name}' already exists.", "Account exists")
-            if not new and current is None:
-                raise AccountError(f"there is no account called '{name}'.", "No such account")
-            row = cur.execute("SELECT nextval('account_version_seq')").fetchone()
-            assert row is not None
-            version = int(row[0])
-            old_display, old_role, old_hash, old_pw_version, old_disabled = current or (
-                display,
-                role,
-                None,
-                None,
-                False,
-            )
-            new_role = role or old_role
-            new_disabled = old_disabled if disabled is None else disabled
-            if old_role == "admin" and not old_disabled and (new_role != "admin" or new_disabled):
-                others = cur.execute(
-                    "SELECT count(*) FROM _account_current WHERE role = 'admin' AND NOT disabled AND username <> ?",
-                    [name],
-                ).fetchone()
-                if others is not None and others[0] == 0:
-                    raise AccountError(
-                        "this is the only active admin; make someone else an admin first.",
-                        "Last admin",
-                    )
-            password_hash = hashed if hashed is not None else old_hash
-            password_version = version if hashed is not None else old_pw_version
-            cur.execute(
-                "INSERT INTO account_version VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    version,
-                    name,
-                    display or old_display or name,
-                    new_role,
-                    password_hash,
-                    password_version,
-                    new_disabled,
-                    change,
-                    now_utc(),
-                    by,
-                ],
-            )
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
-    finally:
-        cur.close()
+            if others is not None and others[0] == 0:
+                raise AccountError(
+                    "this is the only active admin; make someone else an admin first.",
+                    "Last admin",
+                )
+        password_hash = hashed if hashed is not None else old_hash
+        password_version = version if hashed is not None else old_pw_version
+        cur.execute(
+            "INSERT INTO account_version VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                version,
+                name,
+                display or old_display or name,
+                new_role,
+                password_hash,
+                password_version,
+                new_disabled,
+                change,
+                now_utc(),
+                by,
+            ],
+        )
     account = get(conn, name)
     assert account is not None
     return account

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from store import audit
-from store.db import migrate
+from store.db import migrate, transaction
 
 FORMAT = 1
 
@@ -60,10 +60,10 @@ def backup(conn: duckdb.DuckDBPyConnection, folder: str | Path, by: str = "backu
     target.mkdir(parents=True, exist_ok=False)
     (target / "tables").mkdir()
     (target / "originals").mkdir()
-    cur = conn.cursor()
     manifest: dict[str, Any] = {"format": FORMAT, "created_at_utc": stamp, "tables": {}, "sequences": {}}
-    try:
-        cur.execute("BEGIN TRANSACTION")
+    with transaction(conn) as tx:  # one snapshot of every table
+        tx.keep = False
+        cur = tx.cursor
         tables = [
             r[0]
             for r in cur.execute(
@@ -90,12 +90,6 @@ def backup(conn: duckdb.DuckDBPyConnection, folder: str | Path, by: str = "backu
                 place.write_bytes(bytes(content))
                 originals.append({"sha256": sha, "file_name": file_name, "path": str(place.relative_to(target))})
         manifest["originals"] = originals
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2))
     audit.record(conn, by, role, "backup", str(target), "ok", f"{len(manifest['tables'])} tables")
     return target

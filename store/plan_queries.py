@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from loaders.values import RAG_ORDER
-from store.queries import fetch_df
+from store.queries import fetch_df, headline
 
 _RANK = "CASE {col} WHEN 'R' THEN 1 WHEN 'A' THEN 2 WHEN 'LG' THEN 3 WHEN 'DG' THEN 4 WHEN 'C' THEN 5 END"
 MOVEMENTS = ("improved", "held", "slipped", "newly rated", "completed", "new, not yet rated", "no longer listed")
@@ -319,14 +319,13 @@ def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFram
 
 def overview(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_code: str) -> dict[str, Any]:
     """Everything the overview page reads, in one call so the page makes one cached read per rerun."""
-    from store.queries import headline
-
+    chart_counts = rag_chart_counts(conn, previous, current)
     return {
         "headline": headline(conn, current),
         "red_amber": explore_actions(conn, current, (), ("R", "A")),
         "overdue": explore_actions(conn, current, overdue_only=True),
-        "chart_counts": rag_chart_counts(conn, previous, current),
-        "rag_table": rag_table(conn, previous, current),
+        "chart_counts": chart_counts,
+        "rag_table": chart_counts[chart_counts["rating"] != "TBC"].reset_index(drop=True),
         "movement": movement(conn, previous, current),
         "kpi_status": kpi_status(conn, la_code, current),
         "delivery_vs_impact": delivery_vs_impact(conn, current, la_code),

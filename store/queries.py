@@ -35,16 +35,6 @@ def reporting_periods(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return fetch_df(conn, "SELECT period, label FROM reporting_periods ORDER BY period")
 
 
-def rag_counts(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
-    """Actions per priority and rating at one period (the report's Table 1 for one column)."""
-    return fetch_df(
-        conn,
-        """SELECT priority, rating, count(*) AS actions FROM rag_history
-           WHERE period = ? AND rating IS NOT NULL GROUP BY ALL ORDER BY priority, rating""",
-        [period],
-    )
-
-
 def headline(conn: duckdb.DuckDBPyConnection, period: date) -> dict[str, int]:
     """Counts for the sentence 'N actions in the plan excluding completed ones; M Dark Green'."""
     cur = conn.cursor()

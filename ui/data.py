@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
@@ -13,7 +13,6 @@ import streamlit as st
 from loaders.seed import ensure_default
 from store import connect, default_db_path
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 

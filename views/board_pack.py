@@ -85,27 +85,21 @@ def _reset(priority: int, draft: str) -> None:
 
 edits = _edited()
 stamp = f"board-pack-{period:%Y-%m}-vs-{compare:%Y-%m}"
-left, right = st.columns(2)
-left.download_button(
-    "Download the pack (Excel)",
-    data=lambda: to_xlsx(board_pack.with_narratives(pack, edits)),
-    file_name=f"{stamp}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="board_pack.xlsx",
-    on_click="ignore",
-    icon=":material/table_view:",
-    type="primary",
-)
-right.download_button(
-    "Download the pack (PDF)",
-    data=lambda: to_pdf(board_pack.with_narratives(pack, edits)),
-    file_name=f"{stamp}.pdf",
-    mime="application/pdf",
-    key="board_pack.pdf",
-    on_click="ignore",
-    icon=":material/picture_as_pdf:",
-    type="primary",
-)
+formats = [
+    ("Excel", to_xlsx, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "table_view"),
+    ("PDF", to_pdf, "pdf", "application/pdf", "picture_as_pdf"),
+]
+for column, (label, build, extension, mime, icon) in zip(st.columns(2), formats, strict=True):
+    column.download_button(
+        f"Download the pack ({label})",
+        data=lambda build=build: build(board_pack.with_narratives(pack, edits)),
+        file_name=f"{stamp}.{extension}",
+        mime=mime,
+        key=f"board_pack.{extension}",
+        on_click="ignore",
+        icon=f":material/{icon}:",
+        type="primary",
+    )
 
 st.subheader(f"Table 1: RAG rating by priority, {pack.compare_label} and {pack.period_label}", anchor=False)
 st.dataframe(pack.table1, hide_index=True, column_config={"Priority": st.column_config.TextColumn(width="medium")})
