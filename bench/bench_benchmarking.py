@@ -83,25 +83,25 @@ def page(db_file: Path, repeat: int) -> dict[str, tuple[float, float, float, flo
     it after a data change). Cached: the same view rerun. CPU time is this process's, so it does not
     grow when other programs compete for the machine; wall time does.
     """
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     import charts.benchmark  # noqa: F401 - imported before timing, as a running server has them
     import store.benchmark_queries  # noqa: F401
+    from ui.data import clear_reads
 
     os.environ["DASHBOARD_DB"] = str(db_file)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.run()
     results = {}
-    st.cache_data.clear()
+    clear_reads()
     overview_uncached = _timed(at)
     overview_cached = [_timed(at) for _ in range(repeat)]
-    st.cache_data.clear()
+    clear_reads()
     at.switch_page(PAGE)
     uncached = [_timed(at)]
     cached = [_timed(at) for _ in range(repeat)]
     for widget, value in FRESH_VIEWS:
-        st.cache_data.clear()
+        clear_reads()
         at.selectbox(key=widget).set_value(value)
         uncached.append(_timed(at))
         cached.extend(_timed(at) for _ in range(repeat))

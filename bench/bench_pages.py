@@ -59,8 +59,9 @@ def _time_scripts() -> None:
 def server_side(db_file: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
     """Per page: (uncached ms, median cached ms) of one rerun under AppTest, and the median cached
     script time alone."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from ui.data import clear_reads
 
     _time_scripts()
     os.environ["DASHBOARD_DB"] = str(db_file)
@@ -73,7 +74,7 @@ def server_side(db_file: Path, repeat: int) -> dict[str, tuple[float, float, flo
         at.run()  # opens the connection
         if script != "views/overview.py":
             at.switch_page(script).run()
-        st.cache_data.clear()
+        clear_reads()
         start = time.perf_counter()
         at.run()
         uncached = (time.perf_counter() - start) * 1000

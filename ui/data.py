@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from loaders.seed import ensure_default
@@ -64,19 +65,57 @@ def data_version() -> int:
     return int(version) if version is not None else _checked_latest_event()
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024)
 def _run(module: str, name: str, version: int, args: tuple[Any, ...]) -> Any:
     del version  # part of the cache key only
     function = getattr(importlib.import_module(module), name)
     return function(connection(), *args)
 
 
+def _detached(value: Any) -> Any:
+    """A caller's own view of a shared result: frames and series as shallow copies (copy-on-write
+    makes any change to them the caller's alone), dicts, lists and tuples rebuilt around them."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, dict):
+        return {key: _detached(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_detached(item) for item in value)
+    return value
+
+
 def cached(query: Callable[..., R]) -> Callable[..., R]:
-    """Wrap a store query `f(conn, *args)` as `g(*args)`, cached until the data changes."""
+    """Wrap a store query `f(conn, *args)` as `g(*args)`, cached until the data changes.
+
+    Results are kept once per process (not pickled per read, which cost a cached page more than
+    its rendering) and handed out as shallow copies, so a caller may change its copy freely.
+    """
 
     @functools.wraps(query)
     def call(*args: Any) -> R:
-        result: R = _run(query.__module__, query.__qualname__, data_version(), tuple(args))
+        result: R = _detached(_run(query.__module__, query.__qualname__, data_version(), tuple(args)))
         return result
 
     return call
+
+
+def shared(builder: Callable[..., R]) -> Callable[..., R]:
+    """Wrap a view builder `f(conn, *args)` as `g(*args)`: built once per data version and
+    arguments and shared between sessions as it is. Its result must be treated as read-only
+    (pages only hand it to Streamlit elements)."""
+
+    @functools.wraps(builder)
+    def call(*args: Any) -> R:
+        result: R = _run(builder.__module__, builder.__qualname__, data_version(), tuple(args))
+        return result
+
+    return call
+
+
+def clear_reads() -> None:
+    """Forget every cached read and everything worked out from one (the connection stays open):
+    how a page runs the first time after an upload. For benchmarks."""
+    from ui import widgets
+
+    _run.clear()
+    widgets.clear_memos()

@@ -63,11 +63,15 @@ class _FrozenFigure(go.Figure):
         return frozen
 
 
+def frozen(fig: go.Figure) -> go.Figure:
+    """`fig`, from now on shared and never changed: its dict form is worked out once."""
+    fig.__class__ = _FrozenFigure
+    return fig
+
+
 @st.cache_resource(max_entries=512, show_spinner=False, hash_funcs=_FAST)
 def _figure(module: str, name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> go.Figure:
-    built = getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
-    built.__class__ = _FrozenFigure
-    return built
+    return frozen(getattr(importlib.import_module(module), name)(*args, **dict(kwargs)))
 
 
 def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
@@ -78,6 +82,11 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
 @st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=_FAST)
 def _result(module: str, name: str, args: tuple[Any, ...]) -> Any:
     return getattr(importlib.import_module(module), name)(*args)
+
+
+def clear_memos() -> None:
+    _figure.clear()
+    _result.clear()
 
 
 def memo(function: Callable[..., T], *args: Any) -> T:
@@ -158,9 +167,9 @@ def show_chart(fig: go.Figure, *, caption: str, table: pd.DataFrame, file_name: 
     download(table, file_name, key=key)
 
 
-def static_table(frame: pd.DataFrame) -> None:
-    """`st.table` (plain HTML, read by screen readers, large on a projector) with every text cell,
-    index entry and heading Markdown-escaped: `st.table` renders Markdown in cells."""
+def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` for `st.table` (which renders Markdown in cells): every text cell, index entry and
+    heading Markdown-escaped."""
     shown = frame.copy()
     if not pd.api.types.is_numeric_dtype(shown.index):
         shown.index = pd.Index([plain(v) for v in shown.index], name=shown.index.name)
@@ -171,7 +180,12 @@ def static_table(frame: pd.DataFrame) -> None:
     for column in shown.columns:
         if not pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = shown[column].map(plain)
-    st.table(shown)
+    return shown
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """`st.table` (plain HTML, read by screen readers, large on a projector) of `frame`, made safe."""
+    st.table(safe_table(frame))
 
 
 def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
@@ -219,41 +233,6 @@ ACTION_COLUMNS = {
     "Timescale": st.column_config.TextColumn(width="small"),
     "Success measure": st.column_config.TextColumn(width="large"),
 }
-
-
-def kpi_tile(row: pd.Series) -> None:
-    """Latest value, change since the previous observation (coloured by polarity), target and status."""
-    unit = str(row["unit"])
-    with st.container(border=True):
-        delta = None
-        if pd.notna(row["change"]):
-            sign = "+" if row["change"] > 0 else ""
-            points = " points" if unit.strip() == "%" else ""
-            change = format_value(row["change"], "") + points
-            delta = f"{sign}{change} since {pd.Timestamp(row['previous_period']):%b %Y}"
-        st.markdown(f"**{plain(row['name'])}**")
-        st.metric(
-            plain(row["name"]),
-            format_value(row["latest_value"], unit),
-            label_visibility="collapsed",
-            delta=delta,
-            delta_color="inverse" if row["polarity"] == "lower" else "normal",
-            help=(
-                f"Latest observation {pd.Timestamp(row['latest_period']):%B %Y}"
-                if pd.notna(row["latest_period"])
-                else "No observation yet"
-            )
-            + f"; {'lower' if row['polarity'] == 'lower' else 'higher'} is better.",
-        )
-        target = format_value(row["target"], unit) if pd.notna(row["target"]) else None
-        if pd.isna(row["latest_value"]):
-            st.badge("No data yet" + (f" (target {target})" if target else ""), color="gray")
-        elif pd.isna(row["on_target"]) or target is None:
-            st.badge("No target set", color="gray")
-        elif bool(row["on_target"]):
-            st.badge(f"On target ({target})", icon=":material/check:", color="blue")
-        else:
-            st.badge(f"Off target ({target})", icon=":material/close:", color="orange")
 
 
 def delivery_sentences(gaps: pd.DataFrame) -> list[str]:

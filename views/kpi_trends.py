@@ -8,6 +8,7 @@ from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_
 from store.queries import reporting_periods, setting
 from ui import auth, presentation
 from ui.data import cached
+from ui.tiles import kpi_tile
 from ui.widgets import (
     ACTION_COLUMNS,
     actions_table,
@@ -15,7 +16,6 @@ from ui.widgets import (
     figure,
     kpi_chart,
     kpi_status_table,
-    kpi_tile,
     memo,
     plain,
     show_chart,
