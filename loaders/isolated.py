@@ -6,8 +6,18 @@ starts one small helper process (`python -m loaders.isolated SOCKET`) that has t
 imported but never reads a file itself; for each upload it forks a child, which sets
 RLIMIT_AS (address space), RLIMIT_CPU and no core dumps, reads the file and sends the result
 back over a private Unix socket. The parent enforces a wall-clock deadline and kills that
-child (by its process id) when it passes. A fork of the single-threaded helper is cheap
-(no interpreter start, no imports) and safe (no threads of the server are copied).
+child (by its process id) when it passes. A fork of the helper is cheap (no interpreter start,
+no imports) and safe (no threads of the server are copied; the helper's own idle threads, from
+OpenBLAS, the allocators and Arrow's pool, are restarted by their libraries' fork handlers).
+
+Before serving, the helper reads a tiny workbook and CSV built here (never an upload), so the
+lazy imports and first-use set-up of a read happen once in the helper, not again in every
+child; `gc.freeze()` then keeps the children's collector off the inherited objects.
+
+The result comes back as data only (`loaders.wire`: JSON and Arrow IPC), never pickle, so a
+child that a crafted file has taken over cannot run code in the server: a reply that does not
+decode is treated like a child that died. (Requests still go server -> child as pickle: the
+server is trusted, and a custom `reader` travels by reference that way.)
 
 The caller gets the `Parsed` back, or a RefusedFile / UnreadableFile with a plain message;
 `detail` on the error says what happened, for the audit log.
@@ -17,6 +27,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
+import io
 import os
 import pickle
 import resource
@@ -32,6 +44,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+from openpyxl.styles import PatternFill
+
+from loaders import wire
 from loaders.ingest import read_bytes
 from loaders.model import Parsed
 from loaders.problems import LoaderError, RefusedFile, UnreadableFile
@@ -90,8 +106,8 @@ def _send(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(_HEADER.pack(len(payload)) + payload)
 
 
-def _receive(sock: socket.socket, deadline: float | None) -> bytes | None:
-    """One length-prefixed message, or None if the other side went away first."""
+def _receive(sock: socket.socket, deadline: float | None, limit: int | None = None) -> bytes | None:
+    """One length-prefixed message, or None if the other side went away first or announced more than `limit`."""
 
     def exactly(size: int) -> bytes | None:
         chunks, got = [], 0
@@ -111,7 +127,10 @@ def _receive(sock: socket.socket, deadline: float | None) -> bytes | None:
     header = exactly(_HEADER.size)
     if header is None:
         return None
-    return exactly(_HEADER.unpack(header)[0])
+    size = _HEADER.unpack(header)[0]
+    if limit is not None and size > limit:
+        return None
+    return exactly(size)
 
 
 def _refused(message: str, title: str, file_name: str, detail: str) -> RefusedFile:
@@ -134,27 +153,30 @@ def parse(
     seconds = seconds or SECONDS
     deadline = time.monotonic() + seconds
     child = 0
-    result: tuple[Any, ...] | None = None
+    result: wire.Outcome | None = None
     timed_out = False
+    failure = "crash, abort or killed by a limit"
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(_helper_path())
         try:
             pid_message = _receive(sock, deadline)
             child = int(pid_message or b"0")
             _send(sock, pickle.dumps((reader, data, file_name, options, memory_mb, seconds), protocol=5))
-            payload = _receive(sock, deadline)
-            result = None if payload is None else pickle.loads(payload)
+            # The child cannot have built a reply larger than its own address-space limit.
+            payload = _receive(sock, deadline, limit=memory_mb * 1024**2)
+            result = None if payload is None else wire.decode(payload)
         except TimeoutError:
             timed_out = True
-        except (ConnectionError, OSError, EOFError, pickle.UnpicklingError):
+        except wire.WireError as exc:
+            failure = f"malformed reply ({exc})"
+        except (ConnectionError, OSError):
             result = None
         finally:
             if child and (timed_out or result is None):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(child, signal.SIGKILL)
-    if result is not None and result[0] == "ok":
-        parsed: Parsed = result[1]
-        return parsed
+    if result is not None and result.parsed is not None:
+        return result.parsed
     if timed_out:
         raise _refused(
             f"reading the file took longer than {seconds:.0f} seconds, so it was stopped. "
@@ -169,9 +191,9 @@ def parse(
             "as .xlsx, or save it as CSV (UTF-8).",
             "File could not be read safely",
             file_name,
-            f"child process {child} ended without a result (crash, abort or killed by a limit)",
+            f"child process {child} ended without a usable result: {failure}",
         )
-    if result[0] == "memory":
+    if result.status == "memory":
         raise _refused(
             f"reading the file needed more than {memory_mb:,} MB of memory, so it was stopped. "
             "Split it into smaller files.",
@@ -179,16 +201,16 @@ def parse(
             file_name,
             f"memory limit {memory_mb} MB",
         )
-    if result[0] in ("refused", "unreadable"):
-        cls = RefusedFile if result[0] == "refused" else UnreadableFile
-        raise cls(result[1], result[2], file_name)
+    if result.status in ("refused", "unreadable"):
+        cls = RefusedFile if result.status == "refused" else UnreadableFile
+        raise cls(result.message, result.title, file_name)
     error = UnreadableFile(
         "the spreadsheet reader failed on this file. Open it in Excel and save it again as .xlsx, "
         "or save it as CSV (UTF-8).",
         "File could not be read",
         file_name,
     )
-    error.detail = result[1]  # type: ignore[attr-defined]
+    error.detail = result.message  # type: ignore[attr-defined]
     raise error
 
 
@@ -209,28 +231,69 @@ def _handle(conn: socket.socket) -> None:
     request = _receive(conn, None)
     if request is None:
         return
-    result: tuple[Any, ...]
+    result: wire.Outcome
     try:
         reader, data, file_name, options, memory_mb, seconds = pickle.loads(request)
         del request
         _limit(memory_mb, seconds)
-        result = ("ok", reader(data, file_name, **options))
+        result = wire.Outcome("ok", reader(data, file_name, **options))
     except LoaderError as exc:
-        result = ("refused" if isinstance(exc, RefusedFile) else "unreadable", exc.message, exc.title)
+        result = wire.Outcome("refused" if isinstance(exc, RefusedFile) else "unreadable", None, exc.message, exc.title)
     except MemoryError:
-        result = ("memory",)
+        result = wire.Outcome("memory")
     except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException; every failure is reported
-        result = ("crash", f"{type(exc).__name__}: {exc}"[:2000])
+        result = _crash(exc)
+    _send(conn, _encode(result))
+
+
+def _crash(exc: BaseException) -> wire.Outcome:
+    return wire.Outcome("crash", message=f"{type(exc).__name__}: {exc}"[:2000])
+
+
+def _encode(result: wire.Outcome) -> bytes:
     try:
-        payload = pickle.dumps(result, protocol=5)
+        return wire.encode(result)
     except MemoryError:
-        payload = pickle.dumps(("memory",))
-    _send(conn, payload)
+        return wire.encode(wire.Outcome("memory"))
+    except Exception as exc:  # noqa: BLE001 - a result the wire cannot carry is reported, not lost
+        return wire.encode(_crash(exc))
+
+
+def samples() -> list[tuple[bytes, str]]:
+    """A tiny plan + long + wide KPI workbook (a filled blank RAG cell, a percent cell) and a CSV with a BOM."""
+    book = openpyxl.Workbook()
+    plan = book.active or book.create_sheet()
+    plan.title = "Plan"
+    plan.append(["Priority", "Ref", "Action", "Lead", "Timescale", "RAG Nov 2016", "RAG Feb 2017"])
+    plan.append([1, "1.1", "Warm-up action", "Lead", "March 2017", "Red", "Amber"])
+    plan.append([1, "1.2", "Warm-up action", "Lead", "03/17", "Dark Green", None])
+    plan["G3"].fill = PatternFill("solid", fgColor="FF00B050")
+    long = book.create_sheet("KPIs")
+    long.append(["Code", "KPI", "LA code", "Month", "Value", "Unit", "Good is", "Target"])
+    long.append(["WARM", "Warm-up KPI", "999", "2017-01", 0.5, "%", "High", 80])
+    long["E2"].number_format = "0%"
+    wide = book.create_sheet("Wide")
+    wide.append(["KPI", "Jan 2017", "Feb 2017"])
+    wide.append(["Warm-up KPI", 1, 2])
+    out = io.BytesIO()
+    book.save(out)
+    csv = "\ufeffCode;KPI;Month;Value;Good is\nWARM;Warm-up KPI;2017-01;1;High\n".encode()
+    return [(out.getvalue(), "warm-up.xlsx"), (csv, "warm-up.csv")]
+
+
+def _warm() -> None:
+    """Read and encode the built-in samples once, then freeze every object so far out of the collector's way."""
+    for data, name in samples():
+        with contextlib.suppress(Exception):  # a warm-up is an optimisation: it must never stop the helper
+            _encode(wire.Outcome("ok", read_bytes(data, name)))
+    gc.collect()
+    gc.freeze()
 
 
 def serve(path: str, parent: int) -> None:
     """The helper's loop: fork a child per connection; exit when the server process is gone."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    _warm()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         listener.bind(path + ".tmp")
         os.rename(path + ".tmp", path)
