@@ -10,7 +10,6 @@ Chromium against a fictional council's store (Northmoor, LA 999: invented figure
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import tempfile
 import time
@@ -19,28 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openpyxl import Workbook  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_dashboard, wait_for_app  # noqa: E402
 from tests.browser.test_upload_journey import PASSWORDS, fictional_database, go, sign_in  # noqa: E402
-
-
-def workbook(rows: int) -> bytes:
-    """`rows` observations for the fictional council: 400 KPIs by 250 months (long shape)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("KPI return")
-    sheet.append(["FICTIONAL DEMONSTRATION DATA: Northmoor Borough Council (LA 999) does not exist."])
-    sheet.append(["Code", "KPI", "LA code", "Month", "Value", "Unit", "Good is", "Target"])
-    months = 250
-    for index in range(rows):
-        kpi, month = divmod(index, months)
-        year, month = divmod(month, 12)
-        sheet.append([f"BENCH_{kpi:04d}", f"Bench KPI {kpi:04d}", "999", f"{1995 + year}-{month + 1:02d}",
-                      10 + (index * 7) % 90, "%", "High", 80])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from tests.helpers import large_kpi_return  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     source = folder / f"northmoor_{args.rows}_rows.xlsx"
-    source.write_bytes(workbook(args.rows))
+    source.write_bytes(large_kpi_return(args.rows))
     process, url = start_dashboard(fictional_database(folder / "bench.duckdb"))
     try:
         with sync_playwright() as p:

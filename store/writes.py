@@ -30,8 +30,9 @@ class Changes:
     """What a file would change, per kind of row: new / changed / unchanged counts and the rows."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    observations: pd.DataFrame = field(default_factory=pd.DataFrame)  # changed first, then new; up to the limit
     ratings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    observations_by_kpi: pd.DataFrame = field(default_factory=pd.DataFrame)  # every KPI and council in the file
 
     @property
     def any(self) -> bool:
@@ -113,15 +114,24 @@ _MERGED_ACTIONS = """
     FROM in_actions n LEFT JOIN actions c USING (action_ref)"""
 
 
-def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed) -> Changes:
-    """Compare a checked file with the current data (one consistent snapshot), storing nothing."""
+PREVIEW_ROWS = 5000
+
+
+def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed, limit: int | None = PREVIEW_ROWS) -> Changes:
+    """Compare a checked file with the current data (one consistent snapshot), storing nothing.
+
+    Counts cover every row; the rows themselves stop at `limit` per kind (None: all of them).
+    """
     frames = _frames(parsed)
     with transaction(conn, frames) as tx:
         tx.keep = False
-        return _changes(tx.cursor, frames)
+        return _changes(tx.cursor, frames, limit)
 
 
-def _changes(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> Changes:
+def _changes(
+    cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], limit: int | None = PREVIEW_ROWS
+) -> Changes:
+    rows = "" if limit is None else f"LIMIT {int(limit)}"
     result = Changes()
     if "in_actions" in frames:
         result.counts["actions"] = _count(
@@ -149,13 +159,13 @@ def _changes(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) ->
             ),
         )
         result.ratings = cur.execute(
-            """SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
+            f"""SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
                       n.rating AS new_rating,
                       CASE WHEN c.action_ref IS NULL THEN 'new'
                            WHEN c.rating IS DISTINCT FROM n.rating THEN 'changed' ELSE 'unchanged' END AS change
                FROM in_ratings n LEFT JOIN _current_rating c
                  ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
-               ORDER BY n.excel_row, period"""
+               ORDER BY change <> 'changed', change <> 'new', n.excel_row, period {rows}"""
         ).df()
     if "in_observations" in frames:
         result.counts["kpis"] = _count(cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS))
@@ -175,7 +185,17 @@ def _changes(cur: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) ->
                        CASE WHEN c.kpi_code IS NULL THEN 'new' WHEN {_OBS_DIFFERS} THEN 'changed'
                             ELSE 'unchanged' END AS change
                 {observation_diff}
-                ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period LIMIT 5000"""
+                ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period {rows}"""
+        ).df()
+        result.observations_by_kpi = cur.execute(
+            f"""SELECT n.kpi_code, n.la_code,
+                       count(*) FILTER (WHERE c.kpi_code IS NULL) AS new,
+                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}) AS changed,
+                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS}) AS unchanged,
+                       min(n.period) AS first_period, max(n.period) AS last_period
+                {observation_diff}
+                GROUP BY n.kpi_code, n.la_code
+                ORDER BY changed = 0, new = 0, n.kpi_code, n.la_code"""
         ).df()
     return result
 

@@ -8,11 +8,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.ingest import read_bytes
 from store import accounts, audit, connect, history
+from store.queries import catalogue
+from store.writes import changes
 from tests.data.good.make_fictional import workbook
+from tests.helpers import large_kpi_return
+from ui import upload_preview
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -203,3 +209,28 @@ def test_plan_with_unnamed_months_asks_for_them(app_db: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert not [s for s in at.selectbox if s.key and s.key.startswith("upload.month.") and s.value is None]
+
+
+def large_return(kpis: int, months: int) -> bytes:
+    """A fictional KPI return (Northmoor, LA 999: invented figures) with kpis x months values."""
+    return large_kpi_return(kpis * months, months=months)
+
+
+def test_large_file_preview_sums_up_by_kpi_and_shows_changes_first(app_db: Path) -> None:
+    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "big.xlsx", large_return(24, 250))
+    assert not at.exception, at.exception
+    by_kpi = frame_with(at, "Unchanged")
+    assert len(by_kpi) == 24 and by_kpi["New"].sum() == 6000 and set(by_kpi["From"]) == {"Jan 1995"}
+    shown = frame_with(at, "In this file")
+    assert len(shown) == 5000
+    assert any("the first 5,000 of 6,000" in m.value for m in at.markdown)
+    assert at.button(key="upload.confirm")
+
+
+def test_every_row_of_the_preview_is_in_the_download(db: duckdb.DuckDBPyConnection) -> None:
+    parsed = read_bytes(large_return(24, 250), "big.xlsx", catalogue=catalogue(db), default_la="999")
+    names = upload_preview.kpi_names(parsed, catalogue(db))
+    everything = upload_preview.every_row(changes(db, parsed, limit=None), names)
+    assert len(everything) == 6000 and set(everything["Kind"]) == {"KPI value"}
+    assert everything["KPI"].iloc[0] == "Bench KPI 0000"
+    assert len(upload_preview.every_row(changes(db, parsed), names)) == 5000

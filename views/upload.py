@@ -12,14 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from loaders import isolated
-from loaders.model import Parsed
 from loaders.problems import LoaderError
 from reports import templates
 from reports.safe_text import to_safe_csv
 from store import history
 from store.queries import catalogue, setting
 from store.writes import Changes, changes
-from ui import auth
+from ui import auth, upload_preview
 from ui.data import cached, connection, data_version
 from ui.widgets import plain
 
@@ -115,26 +114,6 @@ if st.session_state.get("upload.parsed_key") != state_key:
 parsed = st.session_state["upload.parsed"]
 
 
-def problem_table(found: Parsed) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "Severity": p.severity,
-                "Sheet": p.sheet,
-                "Row": p.row,
-                "Column": p.column,
-                "Cell": p.cell,
-                "Problem": p.message,
-                "Found": p.found,
-                "Expected": p.expected,
-                "Code": p.code,
-            }
-            for p in found.problems.items
-        ],
-        columns=["Severity", "Sheet", "Row", "Column", "Cell", "Problem", "Found", "Expected", "Code"],
-    )
-
-
 def on_report_download() -> None:
     auth.log("download", f"validation report for {file_name}", "ok")
 
@@ -148,7 +127,7 @@ elif warnings:
 else:
     st.success("No problems found.")
 if errors or warnings:
-    report = problem_table(parsed)
+    report = upload_preview.problem_table(parsed)
     st.dataframe(report, hide_index=True, width="stretch")
     st.download_button(
         "Download the validation report (CSV)",
@@ -162,44 +141,48 @@ if errors:
     st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def preview(_parsed: Parsed, key: tuple[object, ...], version: int) -> Changes:
-    """What the file would change, recomputed only when the file, the months or the data change."""
-    del key, version
-    return changes(connection(), _parsed)
-
-
-found = preview(parsed, state_key, data_version())
+preview_key = (state_key, data_version())
+if st.session_state.get("upload.preview_key") != preview_key:  # recomputed when the file or the data change
+    st.session_state["upload.preview"] = changes(conn, parsed)
+    st.session_state["upload.preview_key"] = preview_key
+found: Changes = st.session_state["upload.preview"]
 st.subheader("What this file would change")
-labels = {"observations": "KPI values", "ratings": "Ratings", "actions": "Actions", "kpis": "KPI definitions",
-          "priorities": "Priorities"}  # fmt: skip
-totals = pd.DataFrame(
-    [{"": labels.get(kind, kind), **count} for kind, count in found.counts.items()],
-    columns=["", "new", "changed", "unchanged"],
-)
-st.table(totals.set_index(""))
+st.table(upload_preview.totals(found))
 
+
+def full_preview() -> bytes:
+    """Every value and rating the file holds beside what is stored, built only when downloaded."""
+    return to_safe_csv(upload_preview.every_row(changes(connection(), parsed, limit=None), names))
+
+
+def shown_of(rows: pd.DataFrame, total: int, what: str) -> str:
+    if len(rows) < total:
+        return f"**{what}**: the first {len(rows):,} of {total:,}, changed and new first (download them all below)"
+    return f"**{what}** (changed and new first)"
+
+
+names = upload_preview.kpi_names(parsed, cached(catalogue)())
 if not found.observations.empty:
-    names = {code: kpi["name"] for code, kpi in cached(catalogue)().kpis.items()}
-    if parsed.kpi is not None:
-        names.update(dict(zip(parsed.kpi.kpis["kpi_code"], parsed.kpi.kpis["name"], strict=True)))
-    table = found.observations.assign(
-        KPI=found.observations["kpi_code"].map(names).fillna(found.observations["kpi_code"]),
-        Month=pd.to_datetime(found.observations["period"]).dt.strftime("%b %Y"),
-    )
-    table = table[["KPI", "la_code", "Month", "old_value", "new_value", "change"]].rename(
-        columns={"la_code": "Council", "old_value": "Now", "new_value": "In this file", "change": "Change"}
-    )
-    st.markdown("**KPI values** (changed and new first)")
-    st.dataframe(table, hide_index=True, width="stretch", key="upload.kpi_preview")
+    by_kpi = upload_preview.kpi_summary(found, names)
+    st.markdown(f"**KPI values by KPI** ({len(by_kpi):,} KPIs in this file)")
+    st.dataframe(by_kpi, hide_index=True, width="stretch", key="upload.kpi_summary")
+    total = sum(found.counts["observations"].values())
+    st.markdown(shown_of(found.observations, total, "KPI values"))
+    st.dataframe(upload_preview.value_rows(found, names), hide_index=True, width="stretch", key="upload.kpi_preview")
 if not found.ratings.empty:
-    ratings = found.ratings.assign(Month=pd.to_datetime(found.ratings["period"]).dt.strftime("%b %Y"))
-    ratings = ratings[["action_ref", "Month", "old_rating", "new_rating", "change"]].rename(
-        columns={"action_ref": "Action", "old_rating": "Now", "new_rating": "In this file", "change": "Change"}
+    total = sum(found.counts["ratings"].values())
+    st.markdown(shown_of(found.ratings, total, "Ratings"))
+    st.dataframe(upload_preview.rating_rows(found), hide_index=True, width="stretch", key="upload.rag_preview")
+if not (found.observations.empty and found.ratings.empty):
+    st.download_button(
+        "Download the whole preview (CSV)",
+        full_preview,
+        file_name=f"preview-{file_name}.csv",
+        mime="text/csv",
+        key="upload.preview_csv",
+        on_click=auth.log,
+        args=("download", f"preview of {file_name}", "ok"),
     )
-    order = ratings["Change"].map({"changed": 0, "new": 1, "unchanged": 2})
-    st.markdown("**Ratings** (changed and new first)")
-    st.dataframe(ratings.iloc[order.argsort(kind="stable")], hide_index=True, width="stretch", key="upload.rag_preview")
 
 if not found.any:
     st.info("Every value in this file already matches what is stored; there is nothing to store.")
@@ -231,8 +214,8 @@ def confirm() -> None:
         (kind, outcome.message + (" Every page now shows the new data." if kind == "ok" else ""))
     ]
     st.session_state["upload.generation"] = st.session_state.get("upload.generation", 0) + 1
-    st.session_state.pop("upload.parsed_key", None)
-    st.session_state.pop("upload.parsed", None)
+    for key in ("upload.parsed_key", "upload.parsed", "upload.preview_key", "upload.preview"):
+        st.session_state.pop(key, None)
 
 
 st.text_input("Note for the history (optional)", key="upload.note", max_chars=500)
