@@ -19,6 +19,7 @@ from charts.style import (
     period_label,
     rating_name,
 )
+from charts.upload import compared, comparison_table, file_against_stored
 
 NOV, FEB = date(2016, 11, 1), date(2017, 2, 1)
 
@@ -347,3 +348,32 @@ def test_rating_names_and_palette() -> None:
         "Red", "Amber", "Light Green", "Dark Green", "Completed", "New (TBC)",
     ]  # fmt: skip
     assert len(set(PALETTE)) == len(PALETTE)
+
+
+# ---------------------------------------------------------------- an upload's figures beside the store
+
+
+def test_file_against_stored_marks_new_changed_and_untouched_months() -> None:
+    stored = pd.DataFrame({"period": pd.to_datetime(["2017-01-01", "2017-02-01"]), "value": [10.0, 20.0]})
+    incoming = pd.DataFrame({"period": [date(2017, 2, 1), date(2017, 3, 1)], "value": [25.0, 30.0]})
+    rows = compared(stored, incoming)
+    assert rows["effect"].tolist() == ["not in this file", "changed", "new"]
+    table = comparison_table(rows, "%")
+    assert table["Month"].tolist() == ["Jan 2017", "Feb 2017", "Mar 2017"]
+    assert table["Stored now"].tolist() == ["10%", "20%", ""] and table["In this file"].tolist() == ["", "25%", "30%"]
+
+    fig = file_against_stored(rows, name="Re-referrals", unit="%")
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Stored now"].y) == [10.0, 20.0]
+    assert list(by_name["In this file"].y) == [30.0]  # the new month; the changed one is drawn apart
+    assert list(by_name["Changed by this file"].y) == [25.0]
+    assert list(by_name["Changed by this file"].customdata) == [20.0]  # the old value, for the hover
+    assert "Re-referrals" in fig.layout.title.text
+
+
+def test_file_against_stored_treats_same_values_and_missing_marks_as_unchanged() -> None:
+    stored = pd.DataFrame({"period": pd.to_datetime(["2017-01-01", "2017-02-01"]), "value": [10.0, None]})
+    incoming = pd.DataFrame({"period": pd.to_datetime(["2017-01-01", "2017-02-01"]), "value": [10.0, None]})
+    rows = compared(stored, incoming)
+    assert rows["effect"].tolist() == ["unchanged", "unchanged"]
+    assert "Changed by this file" not in {t.name for t in file_against_stored(rows, name="X", unit="").data}

@@ -234,3 +234,16 @@ def test_every_row_of_the_preview_is_in_the_download(db: duckdb.DuckDBPyConnecti
     assert len(everything) == 6000 and set(everything["Kind"]) == {"KPI value"}
     assert everything["KPI"].iloc[0] == "Bench KPI 0000"
     assert len(upload_preview.every_row(changes(db, parsed), names)) == 5000
+
+
+def test_preview_charts_a_kpi_from_the_file_beside_the_store(app_db: Path) -> None:
+    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "big.xlsx", large_return(3, 24))
+    assert not at.exception, at.exception
+    check = frame_with(at, "What the file does")
+    assert len(check) == 24 and set(check["What the file does"]) == {"new"}
+    assert "Bench KPI 0000: this file beside" in at.get("plotly_chart")[0].proto.spec
+    pick = next(s for s in at.selectbox if s.key and s.key.startswith("upload.check."))
+    assert len(pick.options) == 3
+    pick.set_value(2).run()
+    assert not at.exception, at.exception
+    assert "Bench KPI 0002: this file beside" in at.get("plotly_chart")[0].proto.spec

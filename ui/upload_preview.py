@@ -101,3 +101,25 @@ def every_row(found: Changes, names: dict[str, str]) -> pd.DataFrame:
     ]
     present = [frame for frame in frames if frame is not None]
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame()
+
+
+def kpis_in_file(found: Changes) -> list[tuple[str, str]]:
+    """(KPI code, council) pairs in the file, those with changed values first, then new ones."""
+    by_kpi = found.observations_by_kpi
+    return list(zip(by_kpi["kpi_code"], by_kpi["la_code"], strict=True))
+
+
+def incoming_series(parsed: Parsed, kpi_code: str, la_code: str) -> pd.DataFrame:
+    """The file's observations of one KPI for one council (period, value)."""
+    assert parsed.kpi is not None
+    obs = parsed.kpi.observations
+    return obs.loc[(obs["kpi_code"] == kpi_code) & (obs["la_code"] == la_code), ["period", "value"]]
+
+
+def unit_of(parsed: Parsed, catalogue: Catalogue, kpi_code: str) -> str:
+    """The KPI's unit as the file gives it, else as stored."""
+    if parsed.kpi is not None:
+        given = parsed.kpi.kpis.loc[parsed.kpi.kpis["kpi_code"] == kpi_code, "unit"]
+        if len(given) and isinstance(given.iloc[0], str) and given.iloc[0]:
+            return given.iloc[0]
+    return str(catalogue.kpis.get(kpi_code, {}).get("unit") or "")

@@ -11,16 +11,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from charts.upload import compared, comparison_table, file_against_stored
 from loaders import isolated
 from loaders.problems import LoaderError
 from reports import templates
 from reports.safe_text import to_safe_csv
 from store import history
+from store.plan_queries import kpi_series
 from store.queries import catalogue, setting
 from store.writes import Changes, changes
 from ui import auth, upload_preview
 from ui.data import cached, connection, data_version
-from ui.widgets import plain
+from ui.widgets import figure, plain, show_chart
 
 MAX_UPLOAD_MB = 50
 user = auth.require_role("uploader")
@@ -182,6 +184,29 @@ if not (found.observations.empty and found.ratings.empty):
         key="upload.preview_csv",
         on_click=auth.log,
         args=("download", f"preview of {file_name}", "ok"),
+    )
+
+if parsed.kpi is not None and not found.observations_by_kpi.empty:
+    st.markdown("**Check a KPI's figures** against what is stored before you confirm")
+    pairs = upload_preview.kpis_in_file(found)
+    pick = st.selectbox(
+        "KPI to check",
+        range(len(pairs)),
+        format_func=lambda i: f"{names.get(pairs[i][0], pairs[i][0])} (council {pairs[i][1]})",
+        key=f"upload.check.{sha[:12]}",
+    )
+    code, council = pairs[pick or 0]
+    unit = upload_preview.unit_of(parsed, cached(catalogue)(), code)
+    rows = compared(cached(kpi_series)(code, council), upload_preview.incoming_series(parsed, code, council))
+    show_chart(
+        figure(file_against_stored, rows, name=names.get(code, code), unit=unit),
+        caption=(
+            "The grey line is what is stored now; blue diamonds are this file's values; an orange cross is a "
+            "month this file would change (hover to see the old value). A value in the wrong units shows as a cliff."
+        ),
+        table=comparison_table(rows, unit),
+        file_name=f"check-{code}-{council}.csv",
+        key="upload.check",
     )
 
 if not found.any:

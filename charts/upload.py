@@ -1,0 +1,81 @@
+"""An uploaded file's figures for one KPI beside what is stored: the uploader's last look before confirming.
+
+A value keyed in as 0.78 instead of 78, or a month pasted into the wrong row, shows as a cliff.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.style import NO_TARGET, OFF_TARGET, PALETTE, apply_layout, format_value, wrap
+
+STORED, INCOMING, CHANGED = "Stored now", "In this file", "Changed by this file"
+
+
+def compared(stored: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """A row per month in either: the stored value, the file's value, and what the file does to it
+    by value (a changed missing-value mark or target alone counts as unchanged here).
+
+    `stored` and `incoming`: period and value (value may be missing: a mark such as 'n/a')."""
+
+    def by_month(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        months = pd.to_datetime(frame["period"]).dt.to_period("M").dt.to_timestamp()
+        return pd.DataFrame({"period": months, column: pd.to_numeric(frame["value"], errors="coerce")})
+
+    both = by_month(stored, "stored").merge(by_month(incoming, "incoming"), on="period", how="outer", indicator=True)
+    in_file = both["_merge"] != "left_only"
+    in_store = both["_merge"] != "right_only"
+    same = both["stored"].eq(both["incoming"]) | (both["stored"].isna() & both["incoming"].isna())
+    effect = pd.Series("not in this file", index=both.index, dtype="str")
+    effect[in_file & ~in_store] = "new"
+    effect[in_file & in_store & same] = "unchanged"
+    effect[in_file & in_store & ~same] = "changed"
+    return both.assign(effect=effect).drop(columns="_merge").sort_values("period", kind="stable").reset_index(drop=True)
+
+
+def comparison_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """`compared` as the uploader reads it."""
+    return pd.DataFrame(
+        {
+            "Month": rows["period"].dt.strftime("%b %Y"),
+            STORED: [format_value(v, unit) if pd.notna(v) else "" for v in rows["stored"]],
+            INCOMING: [format_value(v, unit) if pd.notna(v) else "" for v in rows["incoming"]],
+            "What the file does": rows["effect"],
+        }
+    )
+
+
+def file_against_stored(rows: pd.DataFrame, *, name: str, unit: str, large: bool = False) -> go.Figure:
+    """The stored series as a grey line, the file's values as blue diamonds, changed months in orange."""
+    fig = go.Figure()
+    apply_layout(fig, title=wrap(f"{name}: this file beside what is stored", 70), large=large, height=420)
+    stored = rows[rows["stored"].notna()]
+    fig.add_trace(
+        go.Scatter(
+            x=stored["period"], y=stored["stored"], name=STORED, mode="lines+markers",
+            line={"color": NO_TARGET, "width": 2}, marker={"symbol": "circle", "size": 7, "color": NO_TARGET},
+            hovertemplate="%{x|%b %Y}: %{y}<extra>" + STORED + "</extra>",
+        )
+    )  # fmt: skip
+    incoming = rows[rows["incoming"].notna() & (rows["effect"] != "changed")]
+    fig.add_trace(
+        go.Scatter(
+            x=incoming["period"], y=incoming["incoming"], name=INCOMING, mode="markers",
+            marker={"symbol": "diamond", "size": 9, "color": PALETTE[0]},
+            hovertemplate="%{x|%b %Y}: %{y}<extra>" + INCOMING + "</extra>",
+        )
+    )  # fmt: skip
+    changed = rows[rows["effect"] == "changed"]
+    if not changed.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=changed["period"], y=changed["incoming"], name=CHANGED, mode="markers",
+                marker={"symbol": "x", "size": 11, "color": OFF_TARGET},
+                customdata=changed["stored"],
+                hovertemplate="%{x|%b %Y}: %{customdata} → %{y}<extra>" + CHANGED + "</extra>",
+            )
+        )  # fmt: skip
+    fig.update_xaxes(tickformat="%b %Y", title=None)
+    fig.update_yaxes(title="Per cent" if unit.strip() == "%" else unit or "Value")
+    return fig
