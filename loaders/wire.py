@@ -21,7 +21,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, TypeAlias, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ from loaders.problems import Problem, Problems
 
 Status = Literal["ok", "refused", "unreadable", "memory", "crash"]
 MAGIC = b"DPW1"
+Buffer: TypeAlias = bytes | bytearray | memoryview | pa.Buffer
 _U32 = struct.Struct("!I")
 _U64 = struct.Struct("!Q")
 _FRAMES: dict[str, dict[str, list[str]]] = {
@@ -87,17 +88,23 @@ class Outcome:
 
 def encode(outcome: Outcome) -> bytes:
     """The outcome as bytes; WireError if it holds a dtype or value this format does not carry."""
-    blobs: list[bytes] = []
+    return b"".join(encode_parts(outcome))
+
+
+def encode_parts(outcome: Outcome) -> list[Buffer]:
+    """`encode` as a list of buffers to send one after another, so large frames are never copied."""
+    blobs: list[pa.Buffer] = []
     parsed = None if outcome.parsed is None else _encode_parsed(outcome.parsed, blobs)
     header = {"status": outcome.status, "message": outcome.message, "title": outcome.title, "parsed": parsed}
     text = json.dumps(header, ensure_ascii=False, allow_nan=False).encode()
-    parts = [MAGIC, _U32.pack(len(text)), text]
+    text += b" " * (-len(text) % 8)  # frames start 8-byte aligned, as Arrow likes to read them
+    parts: list[Buffer] = [MAGIC, _U32.pack(len(text)), text]
     for blob in blobs:
-        parts += [_U64.pack(len(blob)), blob]
-    return b"".join(parts)
+        parts += [_U64.pack(blob.size), blob]
+    return parts
 
 
-def _encode_parsed(parsed: Parsed, blobs: list[bytes]) -> dict[str, Any]:
+def _encode_parsed(parsed: Parsed, blobs: list[pa.Buffer]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "file_name": parsed.file_name,
         "sha256": parsed.sha256,
@@ -117,7 +124,7 @@ def _encode_parsed(parsed: Parsed, blobs: list[bytes]) -> dict[str, Any]:
     return out
 
 
-def _encode_frame(frame: pd.DataFrame, blobs: list[bytes]) -> dict[str, Any]:
+def _encode_frame(frame: pd.DataFrame, blobs: list[pa.Buffer]) -> dict[str, Any]:
     names = [str(c) for c in frame.columns]
     if names != list(frame.columns) or len(set(names)) != len(names):
         raise WireError(f"column names must be distinct text: {list(frame.columns)!r}")
@@ -142,7 +149,7 @@ def _encode_frame(frame: pd.DataFrame, blobs: list[bytes]) -> dict[str, Any]:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.schema) as writer:
         writer.write_batch(batch)
-    blobs.append(sink.getvalue().to_pybytes())
+    blobs.append(sink.getvalue())
     return header
 
 
@@ -195,9 +202,10 @@ def _tag(kind: type, name: str) -> str:
 def _encode_objects(values: np.ndarray, name: str) -> pa.Array:
     """An object column as a dense union: one child per tag, each holding that tag's values in order."""
     kinds = np.frompyfunc(type, 1, 1)(values) if len(values) else np.empty(0, dtype=object)
-    numbers, found = pd.factorize(kinds)
+    found = pd.unique(kinds)
+    numbers = pd.factorize(kinds)[0] if len(found) > 1 else np.zeros(len(values), dtype="int64")
     masks: dict[str, np.ndarray] = {}
-    for number, kind in enumerate(found):
+    for number, kind in enumerate(found):  # pd.unique and pd.factorize both number kinds by first appearance
         tag = _tag(kind, name)
         mask = numbers == number
         if tag == "float":
@@ -229,7 +237,7 @@ def _encode_objects(values: np.ndarray, name: str) -> pa.Array:
 # --- decoding (in the server) ----------------------------------------------------------------
 
 
-def decode(payload: bytes) -> Outcome:
+def decode(payload: Buffer) -> Outcome:
     """The child's reply, checked; WireError for anything that is not exactly a well-formed result."""
     try:
         return _decode(memoryview(payload))
