@@ -247,3 +247,26 @@ def test_preview_charts_a_kpi_from_the_file_beside_the_store(app_db: Path) -> No
     pick.set_value(2).run()
     assert not at.exception, at.exception
     assert "Bench KPI 0002: this file beside" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(app_db: Path) -> None:
+    at = local_app(app_db, "uploader", "dashboard.py").run()
+    at = upload(at.switch_page("views/upload.py").run(), "big.xlsx", large_return(4, 12))
+    at.button(key="upload.confirm").click()
+    at.run()
+    assert not at.exception, at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [f"See Bench KPI {n:04d} on KPI trends" for n in range(3)]
+    assert links[0].proto.query_string == "kpi=BENCH_0000"
+
+
+def test_kpi_trends_opens_the_kpi_a_link_names(app_db: Path) -> None:
+    plain_visit = local_app(app_db, None, "dashboard.py").run()
+    assert plain_visit.switch_page("views/kpi_trends.py").run().selectbox(key="kpi.code").value != "CL_NEET"
+    at = local_app(app_db, None, "dashboard.py")
+    at.query_params["kpi"] = "CL_NEET"
+    at.run()
+    at.switch_page("views/kpi_trends.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="kpi.code").value == "CL_NEET"
+    assert at.query_params["kpi"] == "CL_NEET"  # the address bar keeps naming it

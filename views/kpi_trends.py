@@ -57,6 +57,8 @@ if view == ALL:
 names = dict(zip(status["kpi_code"], status["name"], strict=True))
 has_data = dict(zip(status["kpi_code"], status["latest_value"].notna(), strict=True))
 codes = sorted(names, key=lambda c: (not has_data[c], names[c]))
+if "kpi.code" not in st.session_state and st.query_params.get("kpi") in names:
+    st.session_state["kpi.code"] = st.query_params["kpi"]  # a link straight to one KPI
 code = st.selectbox(
     "KPI",
     codes,
@@ -64,6 +66,7 @@ code = st.selectbox(
     key="kpi.code",
 )
 assert code is not None
+st.query_params["kpi"] = code  # the address bar names the KPI shown, so it can be shared or bookmarked
 kpi = status[status["kpi_code"] == code].iloc[0]
 series = cached(kpi_series)(code, la_code)
 benchmarks = cached(kpi_benchmarks)(code, la_code)

@@ -53,6 +53,11 @@ with st.expander("Blank templates, built from the current plan and KPI list"):
 
 for kind, text in st.session_state.pop("upload.flash", []):
     (st.success if kind == "ok" else st.error)(text)
+for code, name in st.session_state.pop("upload.links", []):  # the KPIs just stored, changed ones first
+    st.page_link(
+        "views/kpi_trends.py", label=f"See {plain(name)} on KPI trends", icon=":material/show_chart:",
+        query_params={"kpi": code},
+    )  # fmt: skip
 
 generation = st.session_state.setdefault("upload.generation", 0)
 uploaded = st.file_uploader(
@@ -209,6 +214,8 @@ if parsed.kpi is not None and not found.observations_by_kpi.empty:
         key="upload.check",
     )
 
+by_kpi_codes = found.observations_by_kpi.get("kpi_code", pd.Series(dtype="str"))
+found_kpis = list(dict.fromkeys(by_kpi_codes))  # changed first, then new
 if not found.any:
     st.info("Every value in this file already matches what is stored; there is nothing to store.")
     st.stop()
@@ -238,6 +245,8 @@ def confirm() -> None:
     st.session_state["upload.flash"] = [
         (kind, outcome.message + (" Every page now shows the new data." if kind == "ok" else ""))
     ]
+    if kind == "ok":
+        st.session_state["upload.links"] = [(code, names.get(code, code)) for code in found_kpis[:3]]
     st.session_state["upload.generation"] = st.session_state.get("upload.generation", 0) + 1
     for key in ("upload.parsed_key", "upload.parsed", "upload.preview_key", "upload.preview"):
         st.session_state.pop(key, None)
