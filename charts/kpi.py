@@ -30,7 +30,8 @@ from charts.style import (
 )
 
 CADENCE_MONTHS = 3
-LABEL_ALL_UP_TO = 12
+LABEL_ALL_UP_TO = 12  # in a small-multiples panel; beyond it only the first, last, lowest and highest
+LABEL_ALL_UP_TO_LARGE = 24  # in a chart of its own (two years of monthly figures)
 STATUS_STYLE = {
     "On target": (ON_TARGET, "circle"),
     "Off target": (OFF_TARGET, "diamond"),
@@ -133,7 +134,7 @@ def _add_series(
     row: int | None = None,
     col: int | None = None,
     legend: bool = True,
-    label_all: bool = True,
+    label_up_to: int = LABEL_ALL_UP_TO,
     extent: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> None:
     where = {"row": row, "col": col} if row is not None else {}
@@ -155,7 +156,7 @@ def _add_series(
     )  # fmt: skip
     observed = frame[frame["value"].notna()]
     label_rows = set(observed.index)
-    if not label_all and len(observed) > LABEL_ALL_UP_TO:
+    if len(observed) > label_up_to:
         label_rows = {observed.index[0], observed.index[-1], observed["value"].idxmin(), observed["value"].idxmax()}
     for status, (colour, symbol) in STATUS_STYLE.items():
         part = observed[observed["status"] == status]
@@ -275,8 +276,9 @@ def kpi_trend(
         return fig
     extent = _extent(frame["period"])
     _add_series(
-        fig, frame, unit=unit, fallback_target=target, row=where.get("row"), col=where.get("col"), extent=extent
-    )
+        fig, frame, unit=unit, fallback_target=target, row=where.get("row"), col=where.get("col"), extent=extent,
+        label_up_to=LABEL_ALL_UP_TO_LARGE,
+    )  # fmt: skip
     values = [*frame["value"].dropna(), *frame["target"].dropna()]
     if target is not None and not _missing(target):
         values.append(float(target))
@@ -369,7 +371,7 @@ def kpi_small_multiples(series: pd.DataFrame, *, columns: int = 3, large: bool =
         unit = str(names.loc[code, "unit"])
         frame = _prepare(part, names.loc[code, "polarity"])
         _add_series(
-            fig, frame, unit=unit, fallback_target=None, row=r + 1, col=c + 1, legend=i == 0, label_all=False,
+            fig, frame, unit=unit, fallback_target=None, row=r + 1, col=c + 1, legend=i == 0,
             extent=extent,
         )  # fmt: skip
         values = [*frame["value"].dropna(), *frame["target"].dropna()]

@@ -377,3 +377,15 @@ def test_file_against_stored_treats_same_values_and_missing_marks_as_unchanged()
     rows = compared(stored, incoming)
     assert rows["effect"].tolist() == ["unchanged", "unchanged"]
     assert "Changed by this file" not in {t.name for t in file_against_stored(rows, name="X", unit="").data}
+
+
+def test_a_long_series_labels_its_first_last_lowest_and_highest_points_only() -> None:
+    periods = pd.date_range("2014-01-01", periods=36, freq="MS")
+    values = [50.0 + (i % 7) for i in range(36)]
+    values[10], values[20] = 10.0, 95.0
+    series = pd.DataFrame({"period": periods, "value": values, "target": [None] * 36, "missing_mark": [None] * 36})
+    fig = kpi_trend(series, name="Long", unit="%", polarity="higher")
+    labels = [t for trace in fig.data if trace.mode == "markers+text" for t in trace.text if t]
+    assert sorted(labels) == sorted(["50%", "10%", "95%", format_value(values[-1], "%")])
+    short = kpi_trend(series.head(24), name="Two years", unit="%", polarity="higher")
+    assert sum(1 for trace in short.data if trace.mode == "markers+text" for t in trace.text if t) == 24
