@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import pickle
@@ -20,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from openpyxl import Workbook
 
 from loaders import isolated, wire
 from loaders.ingest import read_bytes
@@ -40,6 +38,7 @@ from loaders.seed import INITIAL_MONTH
 from store import connect
 from store.queries import catalogue
 from store.writes import Changes, changes, submit
+from tests.helpers import large_kpi_return
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "data" / "good"
@@ -54,22 +53,6 @@ CASES = [
     (SEED / "improvement_plan.xlsx", {"rag_months": {"Initial": INITIAL_MONTH}, "default_la": "394"}),
     (SEED / "kpis.xlsx", {"default_la": "394"}),
 ]
-
-
-def kpi_workbook(rows: int) -> bytes:
-    """bench/bench_upload.py's fictional workbook: `rows` observations, 400 KPIs by 250 months."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("KPI return")
-    sheet.append(["FICTIONAL DEMONSTRATION DATA: Northmoor Borough Council (LA 999) does not exist."])
-    sheet.append(["Code", "KPI", "LA code", "Month", "Value", "Unit", "Good is", "Target"])
-    for index in range(rows):
-        kpi, month = divmod(index, 250)
-        year, month = divmod(month, 12)
-        sheet.append([f"BENCH_{kpi:04d}", f"Bench KPI {kpi:04d}", "999", f"{1995 + year}-{month + 1:02d}",
-                      10 + (index * 7) % 90, "%", "High", 80])  # fmt: skip
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def frames(parsed: Parsed) -> dict[str, Any]:
@@ -158,7 +141,7 @@ def assert_same_changes(got: Changes | None, expected: Changes | None) -> None:
 
 
 def test_a_100k_row_workbook_comes_back_exactly() -> None:
-    data = kpi_workbook(100_000)
+    data = large_kpi_return(100_000)
     local = read_bytes(data, "northmoor.xlsx", default_la="999")
     remote = isolated.parse(data, "northmoor.xlsx", default_la="999")
     assert local.kpi is not None and len(local.kpi.observations) == 100_000

@@ -139,8 +139,13 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run()
 
 
+def upload_page(db_path: Path, role: str) -> AppTest:
+    """The Upload page reached through dashboard.py, as in the app (its links need the navigation)."""
+    return local_app(db_path, role, "dashboard.py").run().switch_page("views/upload.py").run()
+
+
 def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
-    at = local_app(app_db, "uploader", "views/upload.py").run()
+    at = upload_page(app_db, "uploader")
     at = upload(at, "fictional_monthly_kpis.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
     assert not at.exception, at.exception
     assert "No problems found." in [s.value for s in at.success]
@@ -250,8 +255,7 @@ def test_preview_charts_a_kpi_from_the_file_beside_the_store(app_db: Path) -> No
 
 
 def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(app_db: Path) -> None:
-    at = local_app(app_db, "uploader", "dashboard.py").run()
-    at = upload(at.switch_page("views/upload.py").run(), "big.xlsx", large_return(4, 12))
+    at = upload(upload_page(app_db, "uploader"), "big.xlsx", large_return(4, 12))
     at.button(key="upload.confirm").click()
     at.run()
     assert not at.exception, at.exception
