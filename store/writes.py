@@ -120,7 +120,8 @@ PREVIEW_ROWS = 5000
 def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed, limit: int | None = PREVIEW_ROWS) -> Changes:
     """Compare a checked file with the current data (one consistent snapshot), storing nothing.
 
-    Counts cover every row; the rows themselves stop at `limit` per kind (None: all of them).
+    Counts cover every row; the rows themselves stop at `limit` per kind (None: all of them; 0: none,
+    and no summary by KPI).
     """
     frames = _frames(parsed)
     with transaction(conn, frames) as tx:
@@ -158,15 +159,16 @@ def _changes(
                 ("title", "outcome"),
             ),
         )
-        result.ratings = cur.execute(
-            f"""SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
-                      n.rating AS new_rating,
-                      CASE WHEN c.action_ref IS NULL THEN 'new'
-                           WHEN c.rating IS DISTINCT FROM n.rating THEN 'changed' ELSE 'unchanged' END AS change
-               FROM in_ratings n LEFT JOIN _current_rating c
-                 ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
-               ORDER BY change <> 'changed', change <> 'new', n.excel_row, period {rows}"""
-        ).df()
+        if limit != 0:  # 0: counts only
+            result.ratings = cur.execute(
+                f"""SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
+                          n.rating AS new_rating,
+                          CASE WHEN c.action_ref IS NULL THEN 'new'
+                               WHEN c.rating IS DISTINCT FROM n.rating THEN 'changed' ELSE 'unchanged' END AS change
+                   FROM in_ratings n LEFT JOIN _current_rating c
+                     ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
+                   ORDER BY change <> 'changed', change <> 'new', n.excel_row, period {rows}"""
+            ).df()
     if "in_observations" in frames:
         result.counts["kpis"] = _count(cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS))
         observation_diff = """
@@ -180,23 +182,24 @@ def _changes(
                        count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS})
                 {observation_diff}""",
         )
-        result.observations = cur.execute(
-            f"""SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
-                       CASE WHEN c.kpi_code IS NULL THEN 'new' WHEN {_OBS_DIFFERS} THEN 'changed'
-                            ELSE 'unchanged' END AS change
-                {observation_diff}
-                ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period {rows}"""
-        ).df()
-        result.observations_by_kpi = cur.execute(
-            f"""SELECT n.kpi_code, n.la_code,
-                       count(*) FILTER (WHERE c.kpi_code IS NULL) AS new,
-                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}) AS changed,
-                       count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS}) AS unchanged,
-                       min(n.period) AS first_period, max(n.period) AS last_period
-                {observation_diff}
-                GROUP BY n.kpi_code, n.la_code
-                ORDER BY changed = 0, new = 0, n.kpi_code, n.la_code"""
-        ).df()
+        if limit != 0:  # 0: counts only
+            result.observations = cur.execute(
+                f"""SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
+                           CASE WHEN c.kpi_code IS NULL THEN 'new' WHEN {_OBS_DIFFERS} THEN 'changed'
+                                ELSE 'unchanged' END AS change
+                    {observation_diff}
+                    ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period {rows}"""
+            ).df()
+            result.observations_by_kpi = cur.execute(
+                f"""SELECT n.kpi_code, n.la_code,
+                           count(*) FILTER (WHERE c.kpi_code IS NULL) AS new,
+                           count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}) AS changed,
+                           count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS}) AS unchanged,
+                           min(n.period) AS first_period, max(n.period) AS last_period
+                    {observation_diff}
+                    GROUP BY n.kpi_code, n.la_code
+                    ORDER BY changed = 0, new = 0, n.kpi_code, n.la_code"""
+            ).df()
     return result
 
 
@@ -244,7 +247,7 @@ def _submit_in_transaction(
             f"This file was already loaded as submission {same[0]}; nothing changed.",
             same[0],
         )
-    found = _changes(cur, frames)
+    found = _changes(cur, frames, limit=0)
     if not found.any:
         return Outcome(
             "unchanged",
