@@ -30,6 +30,14 @@ from tests.browser.test_upload_journey import fictional_database, go, sign_in  #
 from tests.helpers import large_kpi_return  # noqa: E402
 
 CHART_DRAWN = "() => [...document.querySelectorAll('.js-plotly-plot')].some(el => (el.data || []).length)"
+# Conditions are checked on every animation frame (wait_for_function's default): a locator's
+# wait_for backs off to polling every 500 ms, which once added half a second to a phase.
+PREVIEWED = """() =>
+    [...document.querySelectorAll('h3')].some(h => h.textContent.includes('What this file would change'))
+    && [...document.querySelectorAll('button')].some(b => b.textContent.includes('Confirm and store this file'))
+    && [...document.querySelectorAll('.js-plotly-plot')].some(el => (el.data || []).length)"""
+STORED = """() => [...document.querySelectorAll('[data-testid="stAlert"]')].some(a =>
+    a.textContent.includes('Every page now shows the new data.'))"""
 NEW_KPI_CHARTED = """() => [...document.querySelectorAll('.js-plotly-plot')].some(el =>
     (el.data || []).length && /^Bench KPI 0000$/.test(((el.layout || {}).title || {}).text || ''))"""
 PLAN = ROOT / "tests" / "data" / "good" / "plan_relative_headings.xlsx"
@@ -68,12 +76,10 @@ def journey(db_file: Path, source: Path, landing_charts: bool) -> tuple[float, f
             handoff = time.perf_counter()
             page.locator("input[type='file']").set_input_files(str(source))
             started = time.perf_counter()  # the browser has the file: what follows is the dashboard's work
-            page.get_by_text("What this file would change").wait_for()
-            page.get_by_role("button", name="Confirm and store this file").wait_for()
-            page.wait_for_function(CHART_DRAWN)  # the preview's own chart, drawn
+            page.wait_for_function(PREVIEWED)  # the report, the preview, its chart and the Confirm button
             previewed = time.perf_counter()
             page.get_by_role("button", name="Confirm and store this file").click()
-            page.get_by_text("Every page now shows the new data.").wait_for()
+            page.wait_for_function(STORED)
             stored = time.perf_counter()
             page.get_by_role("link", name="See Bench KPI 0000 on KPI trends").click()  # the link the page offers
             page.wait_for_function(NEW_KPI_CHARTED)

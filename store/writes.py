@@ -114,7 +114,7 @@ _MERGED_ACTIONS = """
     FROM in_actions n LEFT JOIN actions c USING (action_ref)"""
 
 
-PREVIEW_ROWS = 5000
+PREVIEW_ROWS = 1000
 
 
 def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed, limit: int | None = PREVIEW_ROWS) -> Changes:
