@@ -1,7 +1,9 @@
 """Benchmark: a 100,000-row KPI workbook uploaded through the browser until a chart shows the data.
 
-Target (PRODUCT.md): under 2 s from choosing the file to a visible chart, not counting the
-time a person takes to read the preview. Runs a real `streamlit run` and Debian's headless
+Target (issue 4): under 2 s from choosing the file to a visible chart of the stored data, not
+counting the time a person takes to read the preview. The chart is the one the Upload page draws
+once the file is stored (the KPI as every page now shows it); the time to follow its link to the
+KPI trends page is reported beside it. Runs a real `streamlit run` and Debian's headless
 Chromium against a fictional council's store (Northmoor, LA 999: invented figures).
 
     .venv/bin/python bench/bench_upload.py [--rows 100000]
@@ -36,10 +38,12 @@ PREVIEWED = """() =>
     [...document.querySelectorAll('h3')].some(h => h.textContent.includes('What this file would change'))
     && [...document.querySelectorAll('button')].some(b => b.textContent.includes('Confirm and store this file'))
     && [...document.querySelectorAll('.js-plotly-plot')].some(el => (el.data || []).length)"""
-STORED = """() => [...document.querySelectorAll('[data-testid="stAlert"]')].some(a =>
-    a.textContent.includes('Every page now shows the new data.'))"""
-NEW_KPI_CHARTED = """() => [...document.querySelectorAll('.js-plotly-plot')].some(el =>
-    (el.data || []).length && /^Bench KPI 0000$/.test(((el.layout || {}).title || {}).text || ''))"""
+STORED_AND_CHARTED = """() => [...document.querySelectorAll('[data-testid="stAlert"]')].some(a =>
+    a.textContent.includes('Every page now shows the new data.')) && [...document.querySelectorAll('.js-plotly-plot')]
+    .some(el => (el.data || []).length && ((el.layout || {}).title || {}).text === 'Bench KPI 0000')"""
+ON_KPI_TRENDS = """() => [...document.querySelectorAll('h1')].some(h => h.textContent.trim() === 'KPI trends')
+    && [...document.querySelectorAll('.js-plotly-plot')]
+    .some(el => (el.data || []).length && ((el.layout || {}).title || {}).text === 'Bench KPI 0000')"""
 PLAN = ROOT / "tests" / "data" / "good" / "plan_relative_headings.xlsx"
 PLAN_MONTHS = {"Initial": date(2016, 9, 1), "Previous": date(2016, 12, 1), "Current": date(2017, 3, 1)}
 
@@ -59,7 +63,8 @@ def with_plan(db_file: Path) -> Path:
 
 
 def journey(db_file: Path, source: Path, landing_charts: bool) -> tuple[float, float, float, float]:
-    """One uploader's session: (hand-over, checked and previewed, stored, chart visible) in seconds."""
+    """One uploader's session, in seconds: (hand-over, checked and previewed, stored and charted, then
+    the page's link followed to the KPI on KPI trends)."""
     process, url = start_dashboard(db_file)
     try:
         with sync_playwright() as p:
@@ -79,16 +84,16 @@ def journey(db_file: Path, source: Path, landing_charts: bool) -> tuple[float, f
             page.wait_for_function(PREVIEWED)  # the report, the preview, its chart and the Confirm button
             previewed = time.perf_counter()
             page.get_by_role("button", name="Confirm and store this file").click()
-            page.wait_for_function(STORED)
+            page.wait_for_function(STORED_AND_CHARTED)  # stored, and the KPI charted as every page now has it
             stored = time.perf_counter()
             page.get_by_role("link", name="See Bench KPI 0000 on KPI trends").click()  # the link the page offers
-            page.wait_for_function(NEW_KPI_CHARTED)
-            charted = time.perf_counter()
+            page.wait_for_function(ON_KPI_TRENDS)
+            followed = time.perf_counter()
             browser.close()
     finally:
         process.terminate()
         process.wait(timeout=20)
-    return started - handoff, previewed - started, stored - previewed, charted - stored
+    return started - handoff, previewed - started, stored - previewed, followed - stored
 
 
 def main() -> None:
@@ -104,18 +109,21 @@ def main() -> None:
         "a browser tab that has drawn no chart yet": False,
     }
     print(f"{args.rows:,} rows, {source.stat().st_size / 1024**2:.1f} MB workbook; medians of {args.repeat} sessions")
-    print(f"{'journey':<52} {'checked+previewed':>17} {'stored':>7} {'chart':>6} {'total':>6}  target < 2 s")
+    print(
+        f"{'journey':<52} {'checked+previewed':>17} {'stored+charted':>14} {'total':>6}  target < 2 s"
+        f"  {'then KPI trends':>15}"
+    )
     verdict = True
     for name, charts in journeys.items():
         runs = []
         for n in range(args.repeat):
             db_file = fictional_database(folder / f"bench-{charts}-{n}.duckdb")
             runs.append(journey(with_plan(db_file) if charts else db_file, source, charts))
-        handoff, check, store, chart = (statistics.median(r[i] for r in runs) for i in range(4))
-        total = check + store + chart
+        handoff, check, store, follow = (statistics.median(r[i] for r in runs) for i in range(4))
+        total = check + store
         verdict &= total < 2 or not charts
         met = "met" if total < 2 else "NOT met"
-        print(f"{name:<52} {check:>16.2f}s {store:>6.2f}s {chart:>5.2f}s {total:>5.2f}s  {met}")
+        print(f"{name:<52} {check:>16.2f}s {store:>13.2f}s {total:>5.2f}s  {met:<12} {follow:>14.2f}s")
     print(
         f"(Not timed: Playwright handing the {source.stat().st_size / 1024**2:.1f} MB file to the browser over its"
         f" debugging protocol, {handoff:.2f} s; a person picking a file has no such wait.)"

@@ -5,6 +5,7 @@ Every page checks the role itself; navigation only hides what a role cannot use.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from loaders.ingest import read_bytes
 from store import accounts, audit, connect, history
 from store.queries import catalogue
-from store.writes import changes
+from store.writes import changes, submit_settings
 from tests.data.good.make_fictional import workbook
 from tests.helpers import large_kpi_return
 from ui import upload_preview
@@ -262,6 +263,22 @@ def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(app_db: Path) ->
     links = at.get("page_link")
     assert [link.proto.label for link in links] == [f"See Bench KPI {n:04d} on KPI trends" for n in range(3)]
     assert links[0].proto.query_string == "kpi=BENCH_0000"
+    assert not at.get("plotly_chart")  # the file's figures are another council's (999), not this one's (394)
+    at.run()  # another rerun (any click) keeps the message until the next file is chosen
+    assert any("Every page now shows the new data." in s.value for s in at.success)
+
+
+def test_after_storing_this_councils_figures_the_page_charts_them(app_db: Path) -> None:
+    with_db(app_db, submit_settings, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "test")
+    at = upload(upload_page(app_db, "uploader"), "big.xlsx", large_return(2, 12))
+    at.button(key="upload.confirm").click()
+    at.run()
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["layout"]["title"]["text"] == "Bench KPI 0000"
+    assert any("12 observation\\(s\\) from Jan 1995 to Dec 1995" in c.value for c in at.caption)  # just stored
 
 
 def test_kpi_trends_opens_the_kpi_a_link_names(app_db: Path) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from charts.upload import compared, comparison_table, file_against_stored
 from loaders import isolated
@@ -17,12 +19,12 @@ from loaders.problems import LoaderError
 from reports import templates
 from reports.safe_text import to_safe_csv
 from store import history
-from store.plan_queries import kpi_series
+from store.plan_queries import kpi_series, kpi_status
 from store.queries import catalogue, setting
 from store.writes import Changes, changes
 from ui import auth, upload_preview
 from ui.data import cached, connection, data_version
-from ui.widgets import figure, plain, show_chart
+from ui.widgets import figure, kpi_chart, plain, show_chart
 
 MAX_UPLOAD_MB = 50
 user = auth.require_role("uploader")
@@ -51,20 +53,39 @@ with st.expander("Blank templates, built from the current plan and KPI list"):
         file_name="kpi-return-wide.xlsx", key="upload.template.wide", on_click="ignore",
     )  # fmt: skip
 
-for kind, text in st.session_state.pop("upload.flash", []):
-    (st.success if kind == "ok" else st.error)(text)
-for code, name in st.session_state.pop("upload.links", []):  # the KPIs just stored, changed ones first
-    st.page_link(
-        "views/kpi_trends.py", label=f"See {plain(name)} on KPI trends", icon=":material/show_chart:",
-        query_params={"kpi": code},
-    )  # fmt: skip
+notice = st.container()  # above the file box: what the last confirm did
+for text in st.session_state.pop("upload.flash", []):
+    notice.error(text)
+
+
+def show_stored(where: DeltaGenerator, done: dict[str, Any]) -> None:
+    """The stored file's message, the first stored KPI of this council charted as every page now
+    shows it, and links to the KPIs it stored on KPI trends."""
+    with where:
+        st.success(done["message"])
+        status = cached(kpi_status)(la_code)
+        ours = [(code, name) for code, name, council in done["kpis"] if council == la_code]
+        shown = status[status["kpi_code"] == ours[0][0]] if ours else status.iloc[0:0]
+        if not shown.empty:
+            kpi = shown.iloc[0]
+            kpi_chart(kpi, cached(kpi_series)(kpi["kpi_code"], la_code), key="upload.stored", large=False)
+        for code, name, _ in done["kpis"]:
+            st.page_link(
+                "views/kpi_trends.py", label=f"See {plain(name)} on KPI trends", icon=":material/show_chart:",
+                query_params={"kpi": code},
+            )  # fmt: skip
+
 
 generation = st.session_state.setdefault("upload.generation", 0)
 uploaded = st.file_uploader(
     "Plan tracker or KPI return", type=["xlsx", "csv"], key=f"upload.file.{generation}", max_upload_size=MAX_UPLOAD_MB
 )
+done: dict[str, Any] | None = st.session_state.get("upload.done")
 if uploaded is None:
+    if done is not None:  # kept until the next file is chosen
+        show_stored(notice, done)
     st.stop()
+st.session_state.pop("upload.done", None)
 raw = uploaded.getvalue()
 file_name = uploaded.name
 
@@ -214,8 +235,7 @@ if parsed.kpi is not None and not found.observations_by_kpi.empty:
         key="upload.check",
     )
 
-by_kpi_codes = found.observations_by_kpi.get("kpi_code", pd.Series(dtype="str"))
-found_kpis = list(dict.fromkeys(by_kpi_codes))  # changed first, then new
+found_kpis = upload_preview.kpis_in_file(found)  # changed first, then new
 if not found.any:
     st.info("Every value in this file already matches what is stored; there is nothing to store.")
     st.stop()
@@ -225,28 +245,30 @@ def confirm() -> None:
     """Store the checked file. Runs before the next rerun, so the role is checked again here."""
     who = auth.current_user()
     if not auth.can(who, "uploader") or who is None:
-        st.session_state["upload.flash"] = [("error", "You are no longer allowed to upload; nothing was stored.")]
+        st.session_state["upload.flash"] = ["You are no longer allowed to upload; nothing was stored."]
         return
     note = st.session_state.get("upload.note", "")
     try:
         outcome = history.store_upload(connection(), parsed, raw, history.Actor(who.username, who.role), note)
     except history.HistoryError as exc:
         auth.log("upload", file_name, "busy", exc.message)
-        st.session_state["upload.flash"] = [("error", f"{exc.title}: {exc.message}")]
+        st.session_state["upload.flash"] = [f"{exc.title}: {exc.message}"]
         return
     except history.StoreError as exc:
         auth.log("upload", file_name, "error", f"{type(exc).__name__}: {exc}")
         st.session_state["upload.flash"] = [
-            ("error", "The file could not be stored: the database refused the write, so nothing was stored. "
-                      "Try again; if it happens again, tell your admin (details are in the audit log).")
-        ]  # fmt: skip
+            "The file could not be stored: the database refused the write, so nothing was stored. "
+            "Try again; if it happens again, tell your admin (details are in the audit log)."
+        ]
         return
-    kind = "ok" if outcome.status == "stored" else "error"
-    st.session_state["upload.flash"] = [
-        (kind, outcome.message + (" Every page now shows the new data." if kind == "ok" else ""))
-    ]
-    if kind == "ok":
-        st.session_state["upload.links"] = [(code, names.get(code, code)) for code in found_kpis[:3]]
+    if outcome.status == "stored":
+        stored = list({code: (code, names.get(code, code), council) for code, council in found_kpis}.values())
+        st.session_state["upload.done"] = {
+            "message": outcome.message + " Every page now shows the new data.",
+            "kpis": stored[:3],
+        }
+    else:  # a duplicate or no change after all (another upload landed first): said, and the file cleared
+        st.session_state["upload.flash"] = [outcome.message]
     st.session_state["upload.generation"] = st.session_state.get("upload.generation", 0) + 1
     for key in ("upload.parsed_key", "upload.parsed", "upload.preview_key", "upload.preview"):
         st.session_state.pop(key, None)
