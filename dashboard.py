@@ -6,6 +6,7 @@ them, but that is only a convenience: every page checks the role itself on every
 
 import streamlit as st
 
+from loaders import isolated
 from ui import auth
 from ui.data import refresh_version
 
@@ -27,6 +28,8 @@ PAGES = [
 refresh_version()
 auth.announce_first_start()
 user = auth.current_user()
+if auth.can(user, "uploader"):
+    isolated.warm_up_in_background()  # the file-reading helper is ready before the first upload
 
 sections: dict[str, list] = {}
 for section, script, title, icon in PAGES:

@@ -109,6 +109,13 @@ def warm_up() -> None:
     _helper_path()
 
 
+def warm_up_in_background() -> None:
+    """Start the helper without waiting for it (its imports take a few tenths of a second): a file
+    that arrives meanwhile waits for it to be ready."""
+    if _helper is None or _helper.poll() is not None:
+        threading.Thread(target=warm_up, name="parse-helper-start", daemon=True).start()
+
+
 def _send(sock: socket.socket, *parts: wire.Buffer) -> None:
     """One length-prefixed message, sent part by part so a large reply is not copied into one buffer first."""
     sock.sendall(_HEADER.pack(sum(memoryview(part).nbytes for part in parts)))

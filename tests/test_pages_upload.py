@@ -291,3 +291,21 @@ def test_kpi_trends_opens_the_kpi_a_link_names(app_db: Path) -> None:
     assert not at.exception, at.exception
     assert at.selectbox(key="kpi.code").value == "CL_NEET"
     assert at.query_params["kpi"] == "CL_NEET"  # the address bar keeps naming it
+
+
+def test_plan_tracker_previews_rating_changes_and_stores(app_db: Path) -> None:
+    data = (GOOD / "plan_relative_headings.xlsx").read_bytes()
+    at = upload(upload_page(app_db, "uploader"), "plan.xlsx", data)
+    months = {"Initial": date(2016, 9, 1), "Previous": date(2016, 12, 1), "Current": date(2017, 3, 1)}
+    for select in [s for s in at.selectbox if s.key and s.key.startswith("upload.month.")]:
+        select.set_value(months[select.label])
+    at.run()
+    assert not at.exception, at.exception
+    ratings = frame_with(at, "Action")
+    assert {"1.1", "1.2"} <= set(ratings["Action"]) and set(ratings["Change"]) == {"new"}
+    assert not at.get("plotly_chart")  # no KPI values to check
+    at.button(key="upload.confirm").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Every page now shows the new data." in s.value for s in at.success)
+    assert not at.get("page_link")

@@ -106,6 +106,8 @@ def every_row(found: Changes, names: dict[str, str]) -> pd.DataFrame:
 def kpis_in_file(found: Changes) -> list[tuple[str, str]]:
     """(KPI code, council) pairs in the file, those with changed values first, then new ones."""
     by_kpi = found.observations_by_kpi
+    if by_kpi.empty:  # a plan tracker: no KPI values at all
+        return []
     return list(zip(by_kpi["kpi_code"], by_kpi["la_code"], strict=True))
 
 

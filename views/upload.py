@@ -29,7 +29,7 @@ from ui.widgets import figure, kpi_chart, plain, show_chart
 MAX_UPLOAD_MB = 50
 user = auth.require_role("uploader")
 conn = connection()
-isolated.warm_up()
+isolated.warm_up_in_background()  # usually already started at sign-in (dashboard.py)
 st.title("Upload the month's data")
 st.caption(
     "Upload a plan tracker (the re-rated plan) or a KPI return, as .xlsx or .csv. The file is checked "
