@@ -1,6 +1,6 @@
-"""An uploaded file's figures for one KPI beside what is stored: the uploader's last look before confirming.
-
-A value keyed in as 0.78 instead of 78, or a month pasted into the wrong row, shows as a cliff.
+"""Charts for the Upload page: what is stored month by month (which months still need a return),
+and an uploaded file's figures for one KPI beside what is stored (the last look before confirming:
+a value keyed in as 0.78 instead of 78, or a month pasted into the wrong row, shows as a cliff).
 """
 
 from __future__ import annotations
@@ -8,9 +8,38 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.style import NO_TARGET, OFF_TARGET, PALETTE, apply_layout, format_value, wrap
+from charts.style import NO_TARGET, OFF_TARGET, PALETTE, apply_layout, format_value, month_label, wrap
 
 STORED, INCOMING, CHANGED = "Stored now", "In this file", "Changed by this file"
+
+
+def coverage(months: pd.DataFrame, *, large: bool = False) -> go.Figure:
+    """A bar per month: how many KPIs have a value (`kpi_coverage`), labelled 'n of N'."""
+    fig = go.Figure()
+    apply_layout(fig, title="KPI values stored, by month", large=large, height=300)
+    labels = [f"{n} of {of}" for n, of in zip(months["kpis"], months["of"], strict=True)]
+    fig.add_trace(
+        go.Bar(
+            x=[month_label(p) for p in months["period"]], y=months["kpis"], name="KPIs with a value",
+            marker={"color": PALETTE[0]}, text=labels, textposition="outside",
+            hovertemplate="%{x}: %{text} KPIs have a value<extra></extra>",
+        )
+    )  # fmt: skip
+    top = int(months["of"].max()) if len(months) else 1
+    fig.update_yaxes(title="KPIs with a value", range=[0, top * 1.15], rangemode="tozero")
+    fig.update_xaxes(type="category", title=None)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def coverage_table(months: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Month": [month_label(p) for p in months["period"]],
+            "KPIs with a value": months["kpis"],
+            "KPIs known": months["of"],
+        }
+    )
 
 
 def compared(stored: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:

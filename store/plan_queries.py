@@ -317,6 +317,19 @@ def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFram
     )
 
 
+def kpi_coverage(conn: duckdb.DuckDBPyConnection, la_code: str, months: int = 24) -> pd.DataFrame:
+    """For the latest `months` months with any KPI value for the council: how many KPIs have a value
+    (period, kpis, of: the KPIs known), oldest first, so a month not yet fully uploaded stands out."""
+    return fetch_df(
+        conn,
+        """SELECT period, kpis, (SELECT count(*) FROM kpis) AS of FROM (
+               SELECT period, count(DISTINCT kpi_code) AS kpis FROM kpi_observations
+               WHERE la_code = ? AND value IS NOT NULL GROUP BY period ORDER BY period DESC LIMIT ?)
+           ORDER BY period""",
+        [la_code, months],
+    )
+
+
 def overview(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_code: str) -> dict[str, Any]:
     """Everything the overview page reads, in one call so the page makes one cached read per rerun."""
     chart_counts = rag_chart_counts(conn, previous, current)

@@ -19,7 +19,7 @@ from charts.style import (
     period_label,
     rating_name,
 )
-from charts.upload import compared, comparison_table, file_against_stored
+from charts.upload import compared, comparison_table, coverage, coverage_table, file_against_stored
 
 NOV, FEB = date(2016, 11, 1), date(2017, 2, 1)
 
@@ -389,3 +389,12 @@ def test_a_long_series_labels_its_first_last_lowest_and_highest_points_only() ->
     assert sorted(labels) == sorted(["50%", "10%", "95%", format_value(values[-1], "%")])
     short = kpi_trend(series.head(24), name="Two years", unit="%", polarity="higher")
     assert sum(1 for trace in short.data if trace.mode == "markers+text" for t in trace.text if t) == 24
+
+
+def test_coverage_bars_say_how_many_kpis_have_a_value_each_month() -> None:
+    months = pd.DataFrame({"period": pd.to_datetime(["2017-01-01", "2017-02-01"]), "kpis": [12, 3], "of": [26, 26]})
+    fig = coverage(months)
+    bar = fig.data[0]
+    assert list(bar.x) == ["Jan 2017", "Feb 2017"] and list(bar.y) == [12, 3]
+    assert list(bar.text) == ["12 of 26", "3 of 26"]
+    assert coverage_table(months)["KPIs with a value"].tolist() == [12, 3]

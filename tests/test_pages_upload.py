@@ -309,3 +309,15 @@ def test_plan_tracker_previews_rating_changes_and_stores(app_db: Path) -> None:
     assert not at.exception, at.exception
     assert any("Every page now shows the new data." in s.value for s in at.success)
     assert not at.get("page_link")
+
+
+def test_upload_page_shows_what_is_stored_month_by_month(app_db: Path) -> None:
+    at = upload_page(app_db, "uploader")
+    assert not at.exception, at.exception
+    charts = at.get("plotly_chart")
+    assert (
+        len(charts) == 1
+        and json.loads(charts[0].proto.spec)["layout"]["title"]["text"] == "KPI values stored, by month"
+    )
+    table = frame_with(at, "KPIs with a value")
+    assert len(table) >= 2 and (table["KPIs with a value"] <= table["KPIs known"]).all()

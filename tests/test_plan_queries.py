@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pytest
 
 from store import plan_queries as q
@@ -136,3 +137,15 @@ def test_delivery_vs_impact_names_dark_green_actions_whose_kpis_disagree(db: duc
     off = gaps[gaps["concern"] == "off target"]
     assert set(off["action_ref"]) == {"3.1", "3.13", "6.1", "6.4", "6.5"}
     assert set(gaps["rating"]) <= {"DG", "C"}
+
+
+def test_kpi_coverage_counts_kpis_with_a_value_per_month(db: duckdb.DuckDBPyConnection) -> None:
+    months = q.kpi_coverage(db, LA)
+    assert list(months.columns) == ["period", "kpis", "of"]
+    assert months["period"].is_monotonic_increasing and (months["kpis"] >= 1).all()
+    assert (months["of"] == db.execute("SELECT count(*) FROM kpis").fetchone()[0]).all()  # type: ignore[index]
+    series = q.kpi_series_all(db, LA)
+    observed = series[series["value"].notna()].groupby("period")["kpi_code"].nunique()
+    latest = pd.Timestamp(months["period"].iloc[-1])
+    assert months["kpis"].iloc[-1] == observed[observed.index == latest].iloc[0]
+    assert len(q.kpi_coverage(db, LA, months=2)) == 2

@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from charts.upload import compared, comparison_table, file_against_stored
+from charts.upload import compared, comparison_table, coverage, coverage_table, file_against_stored
 from loaders import isolated
 from loaders.problems import LoaderError
 from reports import templates
 from reports.safe_text import to_safe_csv
 from store import history
-from store.plan_queries import kpi_series, kpi_status
+from store.plan_queries import kpi_coverage, kpi_series, kpi_status
 from store.queries import catalogue, setting
 from store.writes import Changes, changes
 from ui import auth, upload_preview
@@ -76,6 +76,24 @@ def show_stored(where: DeltaGenerator, done: dict[str, Any]) -> None:
             )  # fmt: skip
 
 
+def show_coverage() -> None:
+    """What is stored for this council month by month: which months still need a return."""
+    months = cached(kpi_coverage)(la_code)
+    if months.empty:
+        return
+    council = cached(setting)("council_name", "") or "this council"
+    show_chart(
+        figure(coverage, months),
+        caption=(
+            f"For {council}: how many of the {int(months['of'].max())} KPIs known have a value in each of the "
+            f"latest {len(months)} months with any. A short bar is a month whose returns are not all in yet."
+        ),
+        table=coverage_table(months),
+        file_name="kpi-values-by-month.csv",
+        key="upload.coverage",
+    )
+
+
 generation = st.session_state.setdefault("upload.generation", 0)
 uploaded = st.file_uploader(
     "Plan tracker or KPI return", type=["xlsx", "csv"], key=f"upload.file.{generation}", max_upload_size=MAX_UPLOAD_MB
@@ -84,6 +102,8 @@ done: dict[str, Any] | None = st.session_state.get("upload.done")
 if uploaded is None:
     if done is not None:  # kept until the next file is chosen
         show_stored(notice, done)
+    else:
+        show_coverage()
     st.stop()
 st.session_state.pop("upload.done", None)
 raw = uploaded.getvalue()
