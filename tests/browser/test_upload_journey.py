@@ -92,6 +92,8 @@ def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> Non
 
     sign_in(page, "uma")
     go(page, "Upload")
+    page.get_by_text("KPI values stored, by month").first.wait_for()  # the month-by-month chart, before a file
+    screenshot(page, "upload-page")
     page.locator("input[type='file']").set_input_files(str(MONTHLY))
     page.get_by_text("What this file would change").wait_for()
     wait_for_app(page)
@@ -100,6 +102,9 @@ def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> Non
     screenshot(page, "upload-preview")
     page.get_by_role("button", name="Confirm and store this file").click()
     page.get_by_text("Every page now shows the new data.").wait_for()
+    page.get_by_role("link", name="See Return interviews completed on KPI trends").wait_for()
+    wait_for_app(page)
+    screenshot(page, "upload-stored")
     stored = page.get_by_text("Stored as submission").first.inner_text()
     submission = int(stored.split("Stored as submission ")[1].split(".")[0])
 
