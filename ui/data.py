@@ -65,7 +65,9 @@ def data_version() -> int:
     return int(version) if version is not None else _checked_latest_event()
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+# Entries for an older data version are never read again; the hour's time-to-live lets them go
+# even when few new reads push them out.
+@st.cache_resource(show_spinner=False, max_entries=1024, ttl=3600)
 def _run(module: str, name: str, version: int, args: tuple[Any, ...]) -> Any:
     del version  # part of the cache key only
     function = getattr(importlib.import_module(module), name)
