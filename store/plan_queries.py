@@ -141,15 +141,23 @@ def kpi_series(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str) -> 
     )
 
 
-def kpi_status(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None) -> pd.DataFrame:
-    """Per KPI: latest value (up to `as_of`), previous value, target, and whether it is on target."""
+def kpi_status(
+    conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None, kpi_code: str | None = None
+) -> pd.DataFrame:
+    """Per KPI (or just `kpi_code`): latest value (up to `as_of`), previous value, target, and whether
+    it is on target."""
+    one = "" if kpi_code is None else "AND kpi_code = ?"
+    params: list[object] = [la_code, as_of]
+    if kpi_code is not None:
+        params += [kpi_code, kpi_code]
     return fetch_df(
         conn,
-        """WITH obs AS (
+        f"""WITH obs AS (
                SELECT kpi_code, period, value, target,
                       row_number() OVER (PARTITION BY kpi_code ORDER BY period DESC) AS n
                FROM kpi_observations
-               WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01'))
+               WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
+                     {one})
            SELECT k.kpi_code, k.name, k.unit, k.polarity, k.actions,
                   l.period AS latest_period, l.value AS latest_value,
                   coalesce(l.target, k.target) AS target,
@@ -161,8 +169,9 @@ def kpi_status(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None
            FROM kpis k
            LEFT JOIN obs l ON l.kpi_code = k.kpi_code AND l.n = 1
            LEFT JOIN obs p ON p.kpi_code = k.kpi_code AND p.n = 2
+           WHERE true {one.replace("kpi_code", "k.kpi_code")}
            ORDER BY k.kpi_code""",
-        [la_code, as_of],
+        params,
     )
 
 

@@ -149,3 +149,11 @@ def test_kpi_coverage_counts_kpis_with_a_value_per_month(db: duckdb.DuckDBPyConn
     latest = pd.Timestamp(months["period"].iloc[-1])
     assert months["kpis"].iloc[-1] == observed[observed.index == latest].iloc[0]
     assert len(q.kpi_coverage(db, LA, months=2)) == 2
+
+
+def test_kpi_status_for_one_kpi_is_that_kpis_row_of_the_whole(db: duckdb.DuckDBPyConnection) -> None:
+    everything = q.kpi_status(db, LA, FEB)
+    one = q.kpi_status(db, LA, FEB, "CL_NEET")
+    assert len(one) == 1
+    expected = everything[everything["kpi_code"] == "CL_NEET"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, expected, check_dtype=False)  # one row: bool, not nullable boolean

@@ -63,10 +63,9 @@ def show_stored(where: DeltaGenerator, done: dict[str, Any]) -> None:
     shows it, and links to the KPIs it stored on KPI trends."""
     with where:
         st.success(done["message"])
-        status = cached(kpi_status)(la_code)
-        ours = [(code, name) for code, name, council in done["kpis"] if council == la_code]
-        shown = status[status["kpi_code"] == ours[0][0]] if ours else status.iloc[0:0]
-        if not shown.empty:
+        ours = [code for code, _, council in done["kpis"] if council == la_code]
+        shown = cached(kpi_status)(la_code, None, ours[0]) if ours else None
+        if shown is not None and not shown.empty:
             kpi = shown.iloc[0]
             kpi_chart(kpi, cached(kpi_series)(kpi["kpi_code"], la_code), key="upload.stored", large=False)
         for code, name, _ in done["kpis"]:
