@@ -1,7 +1,7 @@
 """The board pack as an Excel workbook (openpyxl): a sheet per table of the progress report.
 
 Numbers are stored as numbers and months as dates; every text cell goes through
-reports.safe_text.neutralise so no cell from the data can run as a formula. RAG cells carry
+reports.safe_text.inert_cell so no cell from the data can run as a formula. RAG cells carry
 both the rating's colour and its name, so the table reads the same printed in black and white.
 """
 
@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.values import RAG_NAMES, RAG_ORDER
 from reports.board_pack import BoardPack, PriorityPart, records
-from reports.safe_text import neutralise
+from reports.safe_text import inert_cell, neutralise
 
 # (fill, font colour) per rating; the same colours as the PDF's charts.
 RAG_COLOURS = {
@@ -41,7 +41,8 @@ _MONTH = "mmm yyyy"
 
 
 def _value(value: Any) -> Any:
-    """A cell value: numbers stay numbers, months become dates, missing becomes empty, text is neutralised."""
+    """A cell value: numbers stay numbers, months become dates, missing becomes empty (text is made
+    inert by `_cell`)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp | datetime):
@@ -50,11 +51,16 @@ def _value(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float):
         return round(value, 9)  # 73.6 - 30.0 is 43.599999999999994 in binary
-    return neutralise(value) if isinstance(value, str) else value
+    return value
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Write one cell; text a spreadsheet would run as a formula stays text (`inert_cell`)."""
+    return inert_cell(ws.cell(row=row, column=col, value=_value(value)))
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, *, bold: bool = False, wrap: bool = False) -> Any:
-    cell = ws.cell(row=row, column=col, value=_value(value))
+    cell = _cell(ws, row, col, value)
     cell.border = _BOX
     if bold:
         cell.font = Font(bold=True)
@@ -85,8 +91,8 @@ def _heading_row(ws: Worksheet, row: int, headings: Sequence[str]) -> None:
 
 
 def _title(ws: Worksheet, title: str, subtitle: str) -> None:
-    ws.cell(row=1, column=1, value=_value(title)).font = Font(bold=True, size=14)
-    ws.cell(row=2, column=1, value=_value(subtitle)).font = Font(italic=True, color="595959")
+    _cell(ws, 1, 1, title).font = Font(bold=True, size=14)
+    _cell(ws, 2, 1, subtitle).font = Font(italic=True, color="595959")
 
 
 def _printable(ws: Worksheet, widths: Sequence[float], council: str, title_rows: str | None = None) -> None:
@@ -122,7 +128,7 @@ def _table1(wb: Workbook, pack: BoardPack) -> None:
     assert ws is not None
     ws.title = "Table 1"
     _title(ws, f"{pack.council_name} Improvement Plan: RAG rating of actions by priority", _subtitle(pack))
-    ws.cell(row=3, column=1, value=_value(pack.headline_text)).alignment = Alignment(wrap_text=False)
+    _cell(ws, 3, 1, pack.headline_text).alignment = Alignment(wrap_text=False)
     top, sub = 5, 6
     head = _put(ws, top, 1, "Priority", bold=True)
     head.fill, head.alignment = _HEAD_FILL, _CENTRE
@@ -146,10 +152,10 @@ def _table1(wb: Workbook, pack: BoardPack) -> None:
 
 def _action_table(ws: Worksheet, row: int, heading: str, frame: pd.DataFrame, empty: str) -> int:
     """Write a heading and an action table at `row`; return the next free row."""
-    ws.cell(row=row, column=1, value=_value(heading)).font = Font(bold=True, size=12)
+    _cell(ws, row, 1, heading).font = Font(bold=True, size=12)
     row += 1
     if frame.empty:
-        ws.cell(row=row, column=1, value=_value(empty)).font = Font(italic=True)
+        _cell(ws, row, 1, empty).font = Font(italic=True)
         return row + 2
     _heading_row(ws, row, ["Action", "Ofsted ref", "Description", "Previous", "Current"])
     for record in records(frame):
@@ -167,7 +173,7 @@ def _priority(wb: Workbook, pack: BoardPack, part: PriorityPart) -> None:
     _title(ws, f"Priority {part.priority}: {part.title}", _subtitle(pack))
     ws.cell(row=4, column=1, value="Summary").font = Font(bold=True, size=12)
     ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=5)
-    cell = ws.cell(row=5, column=1, value=_value(part.narrative))
+    cell = _cell(ws, 5, 1, part.narrative)
     cell.alignment = _WRAP
     ws.row_dimensions[5].height = max(30, 15 * (len(part.narrative) // 120 + 1))
     row = _action_table(
@@ -287,7 +293,7 @@ def _about(wb: Workbook, pack: BoardPack) -> None:
 def to_xlsx(pack: BoardPack) -> bytes:
     """The workbook's bytes."""
     wb = Workbook()
-    wb.properties.title = _value(f"{pack.council_name} Improvement Plan board pack, {pack.period_label}")
+    wb.properties.title = neutralise(f"{pack.council_name} Improvement Plan board pack, {pack.period_label}")
     wb.properties.creator = "Improvement Board dashboard"
     _table1(wb, pack)
     for part in pack.priorities:

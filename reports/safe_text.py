@@ -1,21 +1,36 @@
 """Neutralise spreadsheet formula injection in anything we export (CSV, xlsx).
 
 A text cell starting with =, +, -, @, tab or carriage return is run as a formula by Excel
-and LibreOffice; a leading apostrophe makes it plain text. Numbers are left as numbers.
+and LibreOffice. In a CSV a leading apostrophe makes it plain text; in an xlsx the cell is
+stored as a string with Excel's quote prefix, so it shows exactly as written (no apostrophe)
+and is never calculated, and a template filled in and uploaded again reads back unchanged.
+Numbers are left as numbers.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+from openpyxl.cell.cell import Cell
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def runs_as_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(_TRIGGERS)
+
+
 def neutralise(value: object) -> object:
     """Text that a spreadsheet would run as a formula, made inert; everything else unchanged."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
-        return "'" + value
-    return value
+    return "'" + value if runs_as_formula(value) and isinstance(value, str) else value
+
+
+def inert_cell(cell: Cell) -> Cell:
+    """An xlsx cell whose text a spreadsheet would run as a formula, kept as that text: a string cell
+    with the quote prefix (openpyxl would otherwise store it as a formula)."""
+    if runs_as_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

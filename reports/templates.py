@@ -1,7 +1,7 @@
 """Blank upload templates built from what the store holds now: the plan tracker and KPI returns.
 
 Each template uses headings the loaders recognise, so a filled-in template always reads back.
-Text from the store goes through reports.safe_text.neutralise, like every other export.
+Text from the store goes through reports.safe_text.inert_cell, like every other xlsx export.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.safe_text import neutralise
+from reports.safe_text import inert_cell
 from store.queries import fetch_df
 
 _PLAN_HEADINGS = ["Priority", "Ref", "Ofsted ref", "Action", "Success measure(s)", "Lead", "Timescale"]
@@ -44,7 +45,10 @@ def _book(title: str, note: str, headings: list[str], rows: list[list[object]]) 
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell, Cell):  # appended rows have no merged cells
+                inert_cell(cell)
     for index, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(60, len(str(heading)) + 4))
     out = io.BytesIO()

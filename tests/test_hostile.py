@@ -143,10 +143,11 @@ def test_formula_injection_is_neutralised_in_every_export(db: duckdb.DuckDBPyCon
 
     wide = load_workbook(io.BytesIO(templates.kpi_wide_template(db))).active
     long = load_workbook(io.BytesIO(templates.kpi_long_template(db, "999"))).active
-    texts = [c.value for ws in (wide, long) if ws is not None for row in ws.iter_rows() for c in row]
-    hostile = [t for t in texts if isinstance(t, str) and "HYPERLINK" in t]
-    assert hostile and all(t.startswith("'=") for t in hostile)
-    assert all(not (isinstance(t, str) and t[:1] in "=+-@") for t in texts)
+    cells = [c for ws in (wide, long) if ws is not None for row in ws.iter_rows() for c in row]
+    hostile = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert hostile and all(c.value.startswith("=") for c in hostile)  # the text as written, no apostrophe
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile)  # ... stored as text, never a formula
+    assert not [c for c in cells if c.data_type == "f"]
     listing_csv = to_safe_csv(history.listing(db)).decode("utf-8-sig")
     assert "'=cmd.xlsx" in listing_csv and "\n=cmd" not in listing_csv and ",=cmd" not in listing_csv
 
@@ -181,3 +182,15 @@ def test_upload_limits_and_xsrf_are_configured() -> None:
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] <= 50
     assert "max_upload_size=MAX_UPLOAD_MB" in (ROOT / "views" / "upload.py").read_text()
+
+
+def test_a_template_with_formula_like_names_reads_back_exactly(db: duckdb.DuckDBPyConnection) -> None:
+    data = (HOSTILE / "formula_injection.xlsx").read_bytes()
+    parsed = read_bytes(data, "f.xlsx", catalogue=catalogue(db), default_la="999")
+    assert parsed.kpi is not None and history.store_upload(db, parsed, data, ACTOR).status == "stored"
+    risky = {n for n in parsed.kpi.kpis["name"] if n[:1] in "=+-@"}
+    assert risky
+    for template in (templates.kpi_wide_template(db), templates.kpi_long_template(db, "999")):
+        back = read_bytes(template, "template.xlsx", catalogue=catalogue(db), default_la="999")
+        assert back.ok and back.kpi is not None
+        assert risky <= set(back.kpi.kpis["name"])  # no apostrophe added on the way round
