@@ -85,7 +85,7 @@ def build(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_cod
     return OverviewModel(
         before=before,
         now=now,
-        counts={key: int(value) for key, value in data["headline"].items()},
+        counts=data["headline"],
         red_amber=actions_table(data["red_amber"]),
         overdue=actions_table(data["overdue"]),
         compared=compared,

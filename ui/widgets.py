@@ -183,11 +183,6 @@ def safe_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def static_table(frame: pd.DataFrame) -> None:
-    """`st.table` (plain HTML, read by screen readers, large on a projector) of `frame`, made safe."""
-    st.table(safe_table(frame))
-
-
 def download(table: pd.DataFrame, file_name: str, *, key: str, label: str = "Download these numbers (CSV)") -> None:
     """A CSV of `table`, formula injection neutralised, built only when the button is clicked."""
     st.download_button(

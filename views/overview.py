@@ -5,6 +5,7 @@ Everything shown is worked out once per data version and pair of periods (`ui.ov
 this page only lays it out.
 """
 
+import pandas as pd
 import streamlit as st
 
 from store.queries import reporting_periods, setting
@@ -65,40 +66,44 @@ st.caption(
     "Counts of actions by rating, as in the progress report's Table 1. Actions not yet rated "
     "(new this period) are not counted here, as in the report."
 )
-download(compared.table1, f"table1-{span}.csv", key="overcompared.table1")
+download(compared.table1, f"table1-{span}.csv", key="overview.table1")
 
 # ---------------------------------------------------------------- movement
 st.header(f"What moved between {before} and {now}", anchor=False)
 st.markdown(compared.movement_text)
 left, right = st.columns([2, 3])
 with left:
-    chart(compared.movement_summary, "overcompared.movement_summary")
+    chart(compared.movement_summary, "overview.movement_summary")
 with right:
-    chart(compared.movement_matrix, "overcompared.movement_matrix")
+    chart(compared.movement_matrix, "overview.movement_matrix")
 with st.expander(f"Which actions moved ({len(compared.moved)}), and which held ({compared.held})", expanded=True):
     st.dataframe(compared.moved, hide_index=True)
     download(compared.movement_listing, f"movement-{span}.csv", key="overview.movement_list")
 
-# ---------------------------------------------------------------- Red, Amber, overdue
-st.header(f"Red and Amber actions at {now}", anchor=False)
-if view.red_amber.empty:
-    st.success(f"No action is Red or Amber at {now}.")
-else:
-    st.dataframe(view.red_amber, hide_index=True, column_config=ACTION_COLUMNS)
-    st.caption("Amber: progress made but the success measure is not yet met. Red: off track.")
-    download(view.red_amber, f"red-amber-{current:%Y-%m}.csv", key="overview.red_amber")
 
-st.header(f"Overdue actions at {now}", anchor=False)
-if view.overdue.empty:
-    st.success(f"No action is overdue at {now}.")
-else:
-    st.dataframe(view.overdue, hide_index=True, column_config=ACTION_COLUMNS)
-    st.caption(
-        f"Overdue: the timescale passed before {now} and the action is neither Dark Green nor Completed. "
-        "A timescale marked (unreadable) or (implausible) is a typo in the plan, such as 06/06 for 06/16: "
-        "check it with the lead."
-    )
-    download(view.overdue, f"overdue-{current:%Y-%m}.csv", key="overview.overdue")
+# ---------------------------------------------------------------- Red, Amber, overdue
+def action_list(title: str, actions: pd.DataFrame, none: str, caption: str, name: str) -> None:
+    """A heading, then the actions with their caption and CSV, or a line saying there are none."""
+    st.header(f"{title} at {now}", anchor=False)
+    if actions.empty:
+        st.success(f"No action is {none} at {now}.")
+        return
+    st.dataframe(actions, hide_index=True, column_config=ACTION_COLUMNS)
+    st.caption(caption)
+    download(actions, f"{name}-{current:%Y-%m}.csv", key=f"overview.{name.replace('-', '_')}")
+
+
+action_list(
+    "Red and Amber actions", view.red_amber, "Red or Amber",
+    "Amber: progress made but the success measure is not yet met. Red: off track.", "red-amber",
+)  # fmt: skip
+action_list(
+    "Overdue actions", view.overdue, "overdue",
+    f"Overdue: the timescale passed before {now} and the action is neither Dark Green nor Completed. "
+    "A timescale marked (unreadable) or (implausible) is a typo in the plan, such as 06/06 for 06/16: "
+    "check it with the lead.",
+    "overdue",
+)  # fmt: skip
 
 # ---------------------------------------------------------------- KPIs
 st.header("Key performance indicators", anchor=False)

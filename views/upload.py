@@ -161,10 +161,6 @@ if st.session_state.get("upload.parsed_key") != state_key:
 parsed = st.session_state["upload.parsed"]
 
 
-def on_report_download() -> None:
-    auth.log("download", f"validation report for {file_name}", "ok")
-
-
 st.subheader("Validation report")
 errors, warnings = len(parsed.problems.errors), len(parsed.problems.warnings)
 if errors:
@@ -182,7 +178,8 @@ if errors or warnings:
         file_name=f"problems-{file_name}.csv",
         mime="text/csv",
         key="upload.report",
-        on_click=on_report_download,
+        on_click=auth.log,
+        args=("download", f"validation report for {file_name}", "ok"),
     )
 if errors:
     st.stop()
@@ -208,7 +205,8 @@ def shown_of(rows: pd.DataFrame, total: int, what: str) -> str:
     return f"**{what}** (changed and new first)"
 
 
-names = upload_preview.kpi_names(parsed, cached(catalogue)())
+known = cached(catalogue)()
+names = upload_preview.kpi_names(parsed, known)
 if not found.observations.empty:
     by_kpi = upload_preview.kpi_summary(found, names)
     st.markdown(f"**KPI values by KPI** ({len(by_kpi):,} KPIs in this file)")
@@ -241,7 +239,7 @@ if parsed.kpi is not None and not found.observations_by_kpi.empty:
         key=f"upload.check.{sha[:12]}",
     )
     code, council = pairs[pick or 0]
-    unit = upload_preview.unit_of(parsed, cached(catalogue)(), code)
+    unit = upload_preview.unit_of(parsed, known, code)
     rows = compared(cached(kpi_series)(code, council), upload_preview.incoming_series(parsed, code, council))
     show_chart(
         figure(file_against_stored, rows, name=names.get(code, code), unit=unit),
