@@ -29,6 +29,19 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "$dev" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  apt_install chromium
+if [ "$dev" = 1 ]; then
+  # Debian's packages the tests drive for real: Chromium (browser tests), PostgreSQL 15 (a
+  # throwaway server the store tests start themselves), LibreOffice (workbooks from another writer).
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+  command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  [ "${#missing[@]}" = 0 ] || apt_install "${missing[@]}"
+  # npm packages the tests run: axe-core (accessibility), oidc-provider (a real OpenID provider).
+  lock="tests/js/node_modules/.installed-$(sha256sum tests/js/package.json | cut -c1-16)"
+  if [ ! -f "$lock" ]; then
+    (cd tests/js && npm install --silent --no-audit --no-fund >/dev/null)
+    touch "$lock"
+  fi
 fi
