@@ -1,8 +1,12 @@
 """The default data round-trips through the loaders and the store to the report's own figures."""
 
+import importlib.util
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 
 import duckdb
+import openpyxl
 import pytest
 
 NOV_16, FEB_17 = date(2016, 11, 1), date(2017, 2, 1)
@@ -18,6 +22,7 @@ TABLE_1 = {
     7: ((0, 1, 9, 1, 0), (0, 1, 3, 6, 1)),
 }
 RATINGS = ("R", "A", "LG", "DG", "C")
+SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 
 
 def _counts(db: duckdb.DuckDBPyConnection, period: date) -> dict[int, tuple[int, ...]]:
@@ -146,3 +151,60 @@ def test_views_have_the_documented_types(db: duckdb.DuckDBPyConnection) -> None:
     types = dict(db.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'kpi_observations'")
                  .fetchall())  # fmt: skip
     assert types["value"] == types["target"] == "DOUBLE" and types["period"] == "DATE"
+
+
+def _module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def workbook_content(path: Path) -> dict[str, object]:
+    """Everything a reader of the workbook can see: every cell's value, type, format and style, merges,
+    widths, heights and frozen panes; not the file's bytes (openpyxl stamps the time it saved)."""
+    wb = openpyxl.load_workbook(path)
+    content: dict[str, object] = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        cells = [
+            (c.coordinate, c.value, c.data_type, c.number_format, c.font.b, c.font.sz,
+             c.alignment.wrap_text, c.alignment.vertical)
+            for row in ws.iter_rows() for c in row
+        ]  # fmt: skip
+        content[ws.title] = {
+            "cells": cells,
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "heights": {k: d.height for k, d in ws.row_dimensions.items() if d.height is not None},
+            "freeze": ws.freeze_panes,
+        }
+    return content
+
+
+def test_the_shipped_workbooks_are_what_the_data_files_say(tmp_path: Path) -> None:
+    """make_seed.py writes, from plan.toml and kpis.toml, workbooks identical cell by cell to the shipped ones."""
+    writer = _module(SEED_DIR / "make_seed.py")
+    plan, kpis = tmp_path / "plan.xlsx", tmp_path / "kpis.xlsx"
+    writer.write_plan(plan, writer.load(SEED_DIR / "plan.toml"))
+    writer.write_kpis(kpis, writer.load(SEED_DIR / "kpis.toml"))
+    assert workbook_content(plan) == workbook_content(SEED_DIR / "improvement_plan.xlsx")
+    assert workbook_content(kpis) == workbook_content(SEED_DIR / "kpis.xlsx")
+
+
+def test_the_data_files_give_the_literal_transcription_cell_by_cell(tmp_path: Path) -> None:
+    """The transcription moved from Python literals to data files without changing one cell."""
+    old = _module(SEED_DIR / "literals_old.py")
+    writer = _module(SEED_DIR / "make_seed.py")
+    for name, write_old, write_new, source in (
+        ("plan", old.write_plan, writer.write_plan, "plan.toml"),
+        ("kpis", old.write_kpis, writer.write_kpis, "kpis.toml"),
+    ):
+        write_old(tmp_path / f"{name}_old.xlsx")
+        write_new(tmp_path / f"{name}_new.xlsx", writer.load(SEED_DIR / source))
+        old_content, new_content = (
+            workbook_content(tmp_path / f"{name}_old.xlsx"),
+            workbook_content(tmp_path / f"{name}_new.xlsx"),
+        )
+        assert new_content == old_content
+        assert len(old_content[old_content["sheets"][0]]["cells"]) > 100  # type: ignore[index]
