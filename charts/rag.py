@@ -19,8 +19,9 @@ from charts.style import (
     rating_code,
     wrap,
 )
+from domain.rag import RANK
+from domain.rag import direction as rating_direction
 
-RANK = {code: i for i, code in enumerate(("R", "A", "LG", "DG", "C"), start=1)}
 NOT_LISTED = "Not in plan"
 MOVEMENT_COLOURS = {
     "improved": "#0072B2",
@@ -119,13 +120,6 @@ def rag_counts_table(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(rating=[RAG_LABELS[rating_code(r)] for r in counts["rating"]])
 
 
-def _direction(from_code: str, to_code: str) -> str:
-    if from_code in RANK and to_code in RANK:
-        a, b = RANK[from_code], RANK[to_code]
-        return "improved" if b > a else "slipped" if b < a else "held"
-    return "other"
-
-
 def movement_cells(moves: pd.DataFrame) -> pd.DataFrame:
     """From-to counts behind `movement_matrix`: one row per pair of ratings with any actions."""
     frame = moves.assign(
@@ -139,7 +133,7 @@ def movement_cells(moves: pd.DataFrame) -> pd.DataFrame:
         ],
     )
     cells = frame.groupby(["from_code", "to_code"]).size().rename("actions").reset_index()
-    cells["direction"] = [_direction(f, t) for f, t in zip(cells["from_code"], cells["to_code"], strict=True)]
+    cells["direction"] = [rating_direction(f, t) for f, t in zip(cells["from_code"], cells["to_code"], strict=True)]
     return cells
 
 
@@ -168,7 +162,7 @@ def movement_matrix(moves: pd.DataFrame, previous_label: str, current_label: str
     for r in rows:
         z_row, t_row, h_row = [], [], []
         for c in cols:
-            n, direction = lookup.get((r, c), (0, _direction(r, c)))
+            n, direction = lookup.get((r, c), (0, rating_direction(r, c)))
             z_row.append(fills.index(direction) if n else None)
             t_row.append(f"{n}{_DIRECTION_MARK[direction]}" if n else "")
             h_row.append(f"{n} action(s): {names[r]} in {previous_label} → {names[c]} in {current_label}")

@@ -13,25 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Cyrillic and Greek capitals and small letters that look like Latin ones; real exports
-# (PDF to Word to Excel) put them into RAG cells.
-_LOOKALIKES = str.maketrans(
-    {
-        "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
-        "Р": "P", "Т": "T", "Х": "X", "У": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "Г": "G",
-        "а": "a", "с": "c", "е": "e", "о": "o", "р": "p", "х": "x", "у": "y", "ѕ": "s",
-        "і": "i", "ј": "j", "ԁ": "d", "ɡ": "g",
-        "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-        "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
-        "ο": "o", "ν": "v", "α": "a", "ι": "i", "κ": "k", "ρ": "p", "τ": "t",
-        "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    }
-)  # fmt: skip
-
-
-def fold_lookalikes(text: str) -> str:
-    """Replace Cyrillic/Greek look-alike letters and odd spaces/dashes with their Latin forms."""
-    return text.translate(_LOOKALIKES)
+from domain.rag import NOT_RATED_WORDS, RAG_EXPECTED, RAG_WORDS
+from domain.text import fold_lookalikes
 
 
 def clean_text(value: object) -> str:
@@ -49,24 +32,6 @@ def heading_key(value: object) -> str:
 
 # ---------------------------------------------------------------- RAG ratings
 
-RAG_ORDER = ("R", "A", "LG", "DG", "C")
-RAG_NAMES = {
-    "R": "Red",
-    "A": "Amber",
-    "LG": "Light Green",
-    "DG": "Dark Green",
-    "C": "Completed",
-}
-_RAG_WORDS = {
-    "r": "R", "red": "R",
-    "a": "A", "amber": "A",
-    "lg": "LG", "light green": "LG", "lightgreen": "LG", "l green": "LG", "lt green": "LG",
-    "dg": "DG", "dark green": "DG", "darkgreen": "DG", "d green": "DG", "dk green": "DG",
-    "c": "C", "complete": "C", "completed": "C",
-}  # fmt: skip
-_NOT_RATED = {"", "tbc", "to be confirmed", "not yet rated", "new"}
-RAG_EXPECTED = "R, A, LG, DG or C (or Red, Amber, Light Green, Dark Green, Completed), or TBC"
-
 
 class RatingError(ValueError):
     """A RAG cell that is not one of the plan's ratings."""
@@ -76,10 +41,10 @@ def parse_rating(value: object) -> str | None:
     """Cell text -> 'R'|'A'|'LG'|'DG'|'C', or None for blank/TBC (not yet rated)."""
     key = re.sub(r"[^a-z ]+", " ", fold_lookalikes(clean_text(value)).lower())
     key = re.sub(r"\s+", " ", key).strip()
-    if key in _NOT_RATED:
+    if key in NOT_RATED_WORDS:
         return None
-    if key in _RAG_WORDS:
-        return _RAG_WORDS[key]
+    if key in RAG_WORDS:
+        return RAG_WORDS[key]
     if key in {"g", "green"}:
         raise RatingError("'Green' is ambiguous in this plan's scale: use Light Green (LG) or Dark Green (DG)")
     raise RatingError(f"not a RAG rating: use {RAG_EXPECTED}")
@@ -87,7 +52,7 @@ def parse_rating(value: object) -> str | None:
 
 def is_not_rated_mark(value: object) -> bool:
     """True when a cell explicitly says 'not yet rated' (TBC) rather than being empty."""
-    return fold_lookalikes(clean_text(value)).lower() in _NOT_RATED - {""}
+    return fold_lookalikes(clean_text(value)).lower() in NOT_RATED_WORDS - {""}
 
 
 # Fill colours councils use for RAG cells, matched by nearest colour within a tolerance.
@@ -231,10 +196,6 @@ def parse_timescale(value: object) -> date | None:
     if m := re.fullmatch(r"(\d{1,2})\s*/\s*(\d{2}|\d{4})", text):
         return _month_or_none(_year(m[2]), int(m[1]))
     return parse_month(value)
-
-
-def month_label(month: date) -> str:
-    return month.strftime("%b %Y")
 
 
 # ---------------------------------------------------------------- numbers

@@ -15,7 +15,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.values import month_label
+from domain.dates import month_label
+from domain.kpi_status import STATUSES, status_from_flag
+from domain.rag import ADDED, MOVED
 from reports import narrative
 from store import commentary
 from store.db import now_utc
@@ -123,7 +125,7 @@ def build(
         number = int(row["priority"])
         mine = moves[moves["priority"] == number]
         draft = narrative.draft(mine, list(overdue.loc[overdue["priority"] == number, "action_ref"]), *labels)
-        changed = _with_ratings(mine[mine["movement"].isin(["improved", "slipped", "completed"])])
+        changed = _with_ratings(mine[mine["movement"].isin(MOVED)])
         red_amber = _with_ratings(mine[mine["to_rating"].isin(["R", "A"])])
         parts.append(
             PriorityPart(
@@ -135,7 +137,7 @@ def build(
                 narrative=chosen.get(number, draft),
             )
         )
-    new = _with_ratings(moves[moves["movement"].isin(["new, not yet rated", "newly rated"])])
+    new = _with_ratings(moves[moves["movement"].isin(ADDED)])
     kpis, series = _kpis(conn, council_code, period)
     return BoardPack(
         council_name=setting(conn, "council_name"),
@@ -163,29 +165,17 @@ def with_narratives(pack: BoardPack, narratives: dict[int, str]) -> BoardPack:
     return replace(pack, priorities=parts, generated_at=now_utc())
 
 
-def kpi_status_text(on_target: object, latest_value: object, target: object) -> str:
-    """'On target', 'Off target', 'No data' or 'No target', for a cell that must not rely on colour."""
-    if pd.isna(latest_value):  # type: ignore[call-overload]
-        return "No data"
-    if pd.isna(target):  # type: ignore[call-overload]
-        return "No target"
-    if pd.isna(on_target):  # type: ignore[call-overload]
-        return "No target"
-    return "On target" if bool(on_target) else "Off target"
-
-
 def _kpis(
     conn: duckdb.DuckDBPyConnection, council_code: str, period: date
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     status = kpi_status(conn, council_code, period)
     status["status"] = [
-        kpi_status_text(o, v, t)
-        for o, v, t in zip(status["on_target"], status["latest_value"], status["target"], strict=True)
+        status_from_flag(flag, value) for flag, value in zip(status["on_target"], status["latest_value"], strict=True)
     ]
     notes = commentary.kpi_commentary(conn, period)[["kpi_code", "text", "saved_by", "saved_at"]]
     status = status.merge(notes.rename(columns={"text": "commentary"}), on="kpi_code", how="left")
     status["commentary"] = status["commentary"].fillna("")
-    order = {"Off target": 0, "On target": 1, "No target": 2, "No data": 3}
+    order = {word: rank for rank, word in enumerate(STATUSES)}
     status = status.sort_values(["status", "name"], key=lambda c: c.map(order) if c.name == "status" else c)
     status = status.reset_index(drop=True)
     every = kpi_series_all(conn, council_code)

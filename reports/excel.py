@@ -19,19 +19,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from loaders.values import RAG_NAMES, RAG_ORDER
+from domain.kpi_status import OFF_TARGET, ON_TARGET
+from domain.rag import PRINT_COLOURS as RAG_COLOURS
+from domain.rag import RAG_NAMES, RAG_ORDER
 from reports.board_pack import BoardPack, PriorityPart, records
 from reports.safe_text import inert_cell, neutralise
 
-# (fill, font colour) per rating; the same colours as the PDF's charts.
-RAG_COLOURS = {
-    "R": ("C00000", "FFFFFF"),
-    "A": ("FFC000", "000000"),
-    "LG": ("92D050", "000000"),
-    "DG": ("00703C", "FFFFFF"),
-    "C": ("8EA9DB", "000000"),
-}
-STATUS_COLOURS = {"On target": ("C6EFCE", "006100"), "Off target": ("FFC7CE", "9C0006")}
+STATUS_COLOURS = {ON_TARGET: ("C6EFCE", "006100"), OFF_TARGET: ("FFC7CE", "9C0006")}
 _THIN = Side(style="thin", color="A6A6A6")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from loaders.values import RAG_NAMES, RAG_ORDER
+from domain.rag import ADDED, MOVED, RAG_NAMES, RANK
 
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 _LEADING_VERBS = re.compile(
@@ -75,7 +75,7 @@ def _moves(changed: pd.DataFrame) -> str:
     """One clause per (from, to) pair, biggest group first: 'Five actions moved from LG to DG (...)'."""
     if changed.empty:
         return ""
-    rank = {code: i for i, code in enumerate(RAG_ORDER)}
+    rank = RANK
     pairs: list[tuple[tuple[str, str], pd.DataFrame]] = [
         ((str(k[0]), str(k[1])), rows) for k, rows in changed.groupby(["from_rating", "to_rating"], sort=False)
     ]
@@ -120,9 +120,9 @@ def draft(movement: pd.DataFrame, overdue_refs: Sequence[str], compare_label: st
     `movement` is store.plan_queries.movement() restricted to the priority; `overdue_refs` are its
     actions past their timescale at the current period.
     """
-    moved = movement[movement["movement"].isin(["improved", "slipped", "completed"])]
+    moved = movement[movement["movement"].isin(MOVED)]
     held = movement[movement["movement"] == "held"]
-    new = movement[movement["movement"].isin(["new, not yet rated", "newly rated"])]
+    new = movement[movement["movement"].isin(ADDED)]
     gone = movement[movement["movement"] == "no longer listed"]
     sentences = [_moves(moved), _remains(held)]
     if moved.empty:

@@ -42,7 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from loaders.values import RAG_NAMES, RAG_ORDER
+from domain.rag import RAG_NAMES, RAG_ORDER
 from reports.board_pack import BoardPack, PriorityPart, records
 from reports.excel import RAG_COLOURS, STATUS_COLOURS
 

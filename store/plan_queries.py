@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.values import RAG_ORDER
+from domain.rag import RAG_ORDER
 from store.queries import fetch_df, headline
 
 _RANK = "CASE {col} WHEN 'R' THEN 1 WHEN 'A' THEN 2 WHEN 'LG' THEN 3 WHEN 'DG' THEN 4 WHEN 'C' THEN 5 END"

@@ -14,8 +14,8 @@ import pandas as pd
 import pypdf
 import pytest
 
+from domain.rag import RAG_NAMES
 from loaders.ingest import read_bytes
-from loaders.values import RAG_NAMES
 from reports import narrative
 from reports.__main__ import main
 from reports.board_pack import PackError, build, default_periods
