@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from charts.style import format_value, period_label
+from domain.dates import period_label
+from domain.numbers import format_value
 from domain.kpi_status import status
 from domain.rag import RAG_LABELS, rating_code, rating_text
 

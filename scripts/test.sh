@@ -8,6 +8,7 @@ status=0
 .venv/bin/ruff format --check . || status=1
 .venv/bin/ruff check . || status=1
 .venv/bin/mypy || status=1
+.venv/bin/lint-imports --no-cache || status=1
 .venv/bin/python -m pytest "$@"
 code=$?
 if [ "$code" = 5 ]; then
