@@ -39,7 +39,7 @@ def _open(signed_in_as: str | None = None, db_path: Path | None = None, role: st
 
 
 def _shown(text: str) -> str:
-    """Text as the reader sees it: ui.widgets.plain escapes Markdown characters with backslashes."""
+    """Text as the reader sees it: ui.display.plain escapes Markdown characters with backslashes."""
     return text.replace("\\", "")
 
 

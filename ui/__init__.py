@@ -1,1 +1,1 @@
-"""The only package that imports Streamlit besides the pages: connection, cached reads, widgets."""
+"""The only package that imports Streamlit besides the pages: connection, cached reads, pickers, display."""

@@ -117,7 +117,7 @@ def shared(builder: Callable[..., R]) -> Callable[..., R]:
 def clear_reads() -> None:
     """Forget every cached read and everything worked out from one (the connection stays open):
     how a page runs the first time after an upload. For benchmarks."""
-    from ui import widgets
+    from ui import figure_cache
 
     _run.clear()
-    widgets.clear_memos()
+    figure_cache.clear_memos()

@@ -24,10 +24,13 @@ from charts.rag import (
     rag_counts_table,
 )
 from charts.style import RAG_LABELS
+from reports.tables import actions_table, delivery_sentences
 from store.plan_queries import overview, table1
 from store.queries import reporting_periods
+from ui.display import plain, safe_table
+from ui.figure_cache import frozen
+from ui.pickers import period_labels
 from ui.tiles import Tile, tile_text
-from ui.widgets import actions_table, delivery_sentences, frozen, period_labels, plain, safe_table
 
 
 @dataclass(frozen=True)

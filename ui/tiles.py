@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.style import format_value
-from ui.widgets import plain
+from ui.display import plain
 
 BadgeColour = Literal["gray", "blue", "orange"]
 

@@ -10,7 +10,7 @@ from store import benchmark_queries as q
 from store.queries import setting
 from ui import auth
 from ui.data import cached, data_version
-from ui.widgets import plain, show_chart
+from ui.display import plain, show_chart
 
 OGL = (
     "Contains public sector information licensed under the Open Government Licence v3.0 "

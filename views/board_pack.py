@@ -17,7 +17,8 @@ from store import commentary
 from store.queries import reporting_periods
 from ui import auth
 from ui.data import cached, connection, data_version
-from ui.widgets import period_pair, plain
+from ui.display import plain
+from ui.pickers import period_pair
 
 user = auth.require_viewer()
 can_write = auth.can(user, "uploader")

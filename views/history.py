@@ -10,7 +10,7 @@ from reports.safe_text import to_safe_csv
 from store import history
 from ui import auth
 from ui.data import cached, connection
-from ui.widgets import plain
+from ui.display import plain
 
 user = auth.require_role("uploader")
 st.title("Upload history")

@@ -3,23 +3,15 @@
 import streamlit as st
 
 from charts.kpi import kpi_small_multiples
+from reports.tables import actions_table, benchmark_lines, kpi_status_table
 from store.benchmark_queries import kpi_benchmarks
 from store.plan_queries import explore_actions, kpi_series, kpi_series_all, kpi_status
 from store.queries import reporting_periods, setting
 from ui import auth, presentation
 from ui.data import cached
+from ui.display import ACTION_COLUMNS, kpi_chart, plain, show_chart
+from ui.figure_cache import figure, memo
 from ui.tiles import kpi_tile
-from ui.widgets import (
-    ACTION_COLUMNS,
-    actions_table,
-    benchmark_lines,
-    figure,
-    kpi_chart,
-    kpi_status_table,
-    memo,
-    plain,
-    show_chart,
-)
 
 auth.require_viewer()
 

@@ -11,9 +11,10 @@ import streamlit as st
 from store.queries import reporting_periods, setting
 from ui import auth, overview_model, presentation
 from ui.data import cached, shared
+from ui.display import ACTION_COLUMNS, download, plain, show_chart
 from ui.overview_model import Chart
+from ui.pickers import period_pair
 from ui.tiles import show_tile
-from ui.widgets import ACTION_COLUMNS, download, period_pair, plain, show_chart
 
 auth.require_viewer()
 

@@ -5,6 +5,8 @@ import streamlit as st
 
 from charts.rag import rag_timeline
 from charts.style import RAG_CODES, RAG_LABELS
+from domain.rag import rating_text
+from reports.tables import actions_table, timeline_table
 from store.plan_queries import (
     action_detail,
     action_kpis,
@@ -18,20 +20,9 @@ from store.plan_queries import (
 from store.queries import reporting_periods, setting
 from ui import auth, presentation
 from ui.data import cached
-from ui.widgets import (
-    ACTION_COLUMNS,
-    actions_table,
-    download,
-    figure,
-    kpi_chart,
-    memo,
-    period_labels,
-    plain,
-    rating_text,
-    show_chart,
-    single_period,
-    timeline_table,
-)
+from ui.display import ACTION_COLUMNS, download, kpi_chart, plain, show_chart
+from ui.figure_cache import figure, memo
+from ui.pickers import period_labels, single_period
 
 auth.require_viewer()
 

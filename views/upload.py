@@ -24,7 +24,8 @@ from store.queries import catalogue, setting
 from store.writes import Changes, changes
 from ui import auth, upload_preview
 from ui.data import cached, connection, data_version
-from ui.widgets import figure, kpi_chart, plain, show_chart
+from ui.display import kpi_chart, plain, show_chart
+from ui.figure_cache import figure
 
 MAX_UPLOAD_MB = 50
 user = auth.require_role("uploader")
