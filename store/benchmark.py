@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -28,7 +28,8 @@ from loaders.lait import (
     read_directory,
 )
 from loaders.problems import LoaderError, Problem
-from store.db import connect, default_db_path, now_utc, transaction
+from store.db import connect, default_db_path
+from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
 from store.writes import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,50 +86,40 @@ def _same_rows(cur: duckdb.DuckDBPyConnection, new: int, current: int) -> bool:
     return True
 
 
-def _begin_submission(
-    cur: duckdb.DuckDBPyConnection,
-    kind: str,
-    file_name: str,
-    sha256: str,
-    user: str,
-    counts: tuple[int, int],
-    warnings: int,
-    note: str,
-) -> int:
-    row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
-    assert row is not None
-    sid = int(row[0])
-    cur.execute(
-        "INSERT INTO submission_log VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
-        [sid, kind, file_name, sha256, user, now_utc(), counts[0], counts[1], warnings, note],
-    )
-    cur.execute(
-        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
-        [sid, now_utc(), user],
-    )
-    return sid
-
-
 def _store_files(cur: duckdb.DuckDBPyConnection, sid: int, files: list[LaitFile]) -> None:
     for f in files:
-        cur.execute(
-            "INSERT INTO original_file SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM original_file WHERE sha256 = ?)",
-            [f.sha256, f.file_name, f.data, f.sha256],
-        )
+        keep_original(cur, f.sha256, f.file_name, f.data)
         cur.execute(
             "INSERT INTO benchmark_file VALUES (?, ?, ?, ?, ?)", [sid, f.role, f.file_name, f.sha256, len(f.data)]
         )
 
 
-def _run(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame | pa.Table], body: object) -> Outcome:
-    """Run `body(cur)` in one transaction: COMMIT when it stored something, else ROLLBACK."""
-    with transaction(conn, frames) as tx:
-        outcome: Outcome = body(tx.cursor)  # type: ignore[operator]
-        tx.keep = outcome.status == "stored"
-    return outcome
+def _run(
+    conn: duckdb.DuckDBPyConnection,
+    frames: Mapping[str, pd.DataFrame | pa.Table],
+    body: Callable[[duckdb.DuckDBPyConnection], Outcome],
+    actor: Actor | None,
+    action: str,
+    wait: float,
+) -> Outcome:
+    """Run `body(cur)` through the write path: COMMIT when it stored something, else ROLLBACK."""
+
+    def decided(cur: duckdb.DuckDBPyConnection) -> Written[Outcome]:
+        outcome = body(cur)
+        target = f"submission {outcome.submission_id}" if outcome.submission_id else action
+        return Written(outcome, outcome.status == "stored", AuditEntry(action, target, outcome.status))
+
+    return write(conn, decided, actor, frames, wait)
 
 
-def submit_lait(conn: duckdb.DuckDBPyConnection, data: LaitData, user: str, note: str = "") -> Outcome:
+def submit_lait(
+    conn: duckdb.DuckDBPyConnection,
+    data: LaitData,
+    user: str,
+    note: str = "",
+    actor: Actor | None = None,
+    wait: float = WAIT_SECONDS,
+) -> Outcome:
     """Store a checked LAIT extract as one new submission (kind 'lait'), in one transaction, or nothing."""
     if not data.ok:
         return _rejected(data.problems.errors)
@@ -143,16 +134,10 @@ def submit_lait(conn: duckdb.DuckDBPyConnection, data: LaitData, user: str, note
         if current is not None and current[1] == data.sha256:
             return Outcome("duplicate", f"These files were already loaded as submission {current[0]}; nothing "
                            "changed.", current[0])  # fmt: skip
-        sid = _begin_submission(
-            cur,
-            "lait",
-            data.file_name,
-            data.sha256,
-            user,
-            (measures, data.value_table.num_rows),
-            len(data.problems.warnings),
-            f"{summary}. {note}".strip(),
-        )
+        header = Header("lait", data.file_name, data.sha256, user, kpi_rows=measures,
+                        observation_rows=data.value_table.num_rows, warnings=len(data.problems.warnings),
+                        note=f"{summary}. {note}".strip())  # fmt: skip
+        sid = begin(cur, header)
         _store_files(cur, sid, data.files)
         # Sorted by measure, so one measure's rows sit in one row group and reads skip the others.
         cur.execute(
@@ -175,10 +160,17 @@ def submit_lait(conn: duckdb.DuckDBPyConnection, data: LaitData, user: str, note
             return Outcome("unchanged", f"Every value matches submission {current[0]}; nothing changed.", current[0])
         return Outcome("stored", f"Stored as submission {sid}: {summary}.", sid)
 
-    return _run(conn, _frames(data), body)
+    return _run(conn, _frames(data), body, actor, "lait_load", wait)
 
 
-def submit_benchmark_map(conn: duckdb.DuckDBPyConnection, mapping: BenchmarkMap, user: str, note: str = "") -> Outcome:
+def submit_benchmark_map(
+    conn: duckdb.DuckDBPyConnection,
+    mapping: BenchmarkMap,
+    user: str,
+    note: str = "",
+    actor: Actor | None = None,
+    wait: float = WAIT_SECONDS,
+) -> Outcome:
     """Store the local-KPI -> national-measure mapping as one new submission (kind 'benchmark_map')."""
     if not mapping.ok:
         return _rejected(mapping.problems.errors)
@@ -189,16 +181,10 @@ def submit_benchmark_map(conn: duckdb.DuckDBPyConnection, mapping: BenchmarkMap,
         if current is not None and current[1] == mapping.file.sha256:
             return Outcome("duplicate", f"This mapping was already loaded as submission {current[0]}; nothing "
                            "changed.", current[0])  # fmt: skip
-        sid = _begin_submission(
-            cur,
-            "benchmark_map",
-            mapping.file.file_name,
-            mapping.file.sha256,
-            user,
-            (len(rows), 0),
-            len(mapping.problems.warnings),
-            f"{len(rows)} local KPIs mapped to national measures. {note}".strip(),
-        )
+        header = Header("benchmark_map", mapping.file.file_name, mapping.file.sha256, user, kpi_rows=len(rows),
+                        warnings=len(mapping.problems.warnings),
+                        note=f"{len(rows)} local KPIs mapped to national measures. {note}".strip())  # fmt: skip
+        sid = begin(cur, header)
         _store_files(cur, sid, [mapping.file])
         cur.execute(
             f"""INSERT INTO kpi_benchmark_map_entry
@@ -213,7 +199,7 @@ def submit_benchmark_map(conn: duckdb.DuckDBPyConnection, mapping: BenchmarkMap,
         )
         return Outcome("stored", f"Stored as submission {sid}: {len(rows)} KPI mappings.{later}", sid)
 
-    return _run(conn, {"in_map": rows}, body)
+    return _run(conn, {"in_map": rows}, body, actor, "benchmark_map_load", wait)
 
 
 def load_directory(
@@ -222,14 +208,15 @@ def load_directory(
     user: str = "system",
     map_file: str | Path | None = MAP_FILE,
     note: str = "",
+    actor: Actor | None = None,
 ) -> list[Outcome]:
     """Read and store the extract in `directory`, then the KPI mapping; one outcome per submission."""
     data = read_directory(directory)
-    outcomes = [submit_lait(conn, data, user, note)]
+    outcomes = [submit_lait(conn, data, user, note, actor)]
     if map_file is not None:
         path = Path(map_file)
         mapping = read_benchmark_map(LaitFile("map", path.name, path.read_bytes()), set(data.measures["measure"]))
-        outcomes.append(submit_benchmark_map(conn, mapping, user, note))
+        outcomes.append(submit_benchmark_map(conn, mapping, user, note, actor))
     return outcomes
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from store.db import now_utc
 from store.queries import fetch_df
+from store.submission import Actor, insert_returning_id
 
 MAX_CHARS = 5000
 
@@ -36,35 +37,36 @@ def _exists(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> 
     return not fetch_df(conn, sql, params).empty
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> int:
-    cur = conn.cursor()
-    try:
-        row = cur.execute(sql, params).fetchone()
-    finally:
-        cur.close()
-    assert row is not None
-    return int(row[0])
-
-
 def save_kpi_commentary(
-    conn: duckdb.DuckDBPyConnection, kpi_code: str, period: date, text: str, user: str
+    conn: duckdb.DuckDBPyConnection, kpi_code: str, period: date, text: str, user: str, actor: Actor | None = None
 ) -> int | None:
-    """Store a new version of a KPI's commentary for `period`; None when it equals the current text."""
+    """Store a new version of a KPI's commentary for `period`; None when it equals the current text.
+
+    Written through the one write path; with an actor, audited as 'kpi_commentary_save' in the
+    same transaction."""
     text = _clean(text, user)
     if not _exists(conn, "SELECT 1 FROM kpis WHERE kpi_code = ?", [kpi_code]):
         raise CommentaryError(f"There is no KPI with the code '{kpi_code}'.")
     if current_kpi_text(conn, kpi_code, period) == text:
         return None
-    return _insert(
+    return insert_returning_id(
         conn,
         """INSERT INTO kpi_commentary_entry VALUES (nextval('commentary_id_seq'), ?, ?, ?, ?, ?)
            RETURNING entry_id""",
         [kpi_code, period, text, user.strip(), now_utc()],
+        actor,
+        "kpi_commentary_save",
     )
 
 
 def save_narrative(
-    conn: duckdb.DuckDBPyConnection, priority: int, period: date, compare_period: date, text: str, user: str
+    conn: duckdb.DuckDBPyConnection,
+    priority: int,
+    period: date,
+    compare_period: date,
+    text: str,
+    user: str,
+    actor: Actor | None = None,
 ) -> int | None:
     """Store a new version of a priority's narrative for a pair of periods; None when unchanged."""
     text = _clean(text, user)
@@ -72,11 +74,13 @@ def save_narrative(
         raise CommentaryError(f"There is no priority {priority} in the plan.")
     if current_narratives(conn, period, compare_period).get(priority) == text:
         return None
-    return _insert(
+    return insert_returning_id(
         conn,
         """INSERT INTO narrative_entry VALUES (nextval('commentary_id_seq'), ?, ?, ?, ?, ?, ?)
            RETURNING entry_id""",
         [priority, period, compare_period, text, user.strip(), now_utc()],
+        actor,
+        "narrative_save",
     )
 
 

@@ -1,57 +1,33 @@
 """Submissions over time: store an upload, roll one back, re-apply it, fetch its original file,
 and see what it changed. Rolling back and re-applying only add events; nothing is deleted.
 
-The app process is the only writer. Within it, every write that decides something from what
-the store holds (is this file a duplicate? is this submission still active?) runs under one
-lock, so two people confirming at the same moment land one after the other.
+Every write goes through store/submission.py (one lock, one transaction, its audit record), so
+two people confirming at the same moment land one after the other.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
+from typing import Literal
 
 import duckdb
 import pandas as pd
 
 from loaders.model import Parsed
-from store import audit
-from store.db import now_utc, transaction
 from store.queries import fetch_df
+from store.submission import (
+    WAIT_SECONDS,
+    Actor,
+    AuditEntry,
+    Busy,
+    HistoryError,
+    StoreError,
+    Written,
+    add_event,
+    write,
+)
 from store.writes import Outcome, submit
 
-_WRITE_LOCK = threading.Lock()
-# What a failed database write raises (disk full, I/O error, conflict), for pages to catch without importing duckdb.
-StoreError = duckdb.Error
-WAIT_SECONDS = 30.0
-
-
-class HistoryError(Exception):
-    """A history action that cannot be done; `title` and `message` are for the user."""
-
-    def __init__(self, message: str, title: str = "Not done") -> None:
-        super().__init__(message)
-        self.title = title
-        self.message = message
-
-
-class Busy(HistoryError):
-    def __init__(self) -> None:
-        super().__init__(
-            "another upload or rollback is being stored right now. Nothing was stored; try again in a moment.",
-            "Please try again",
-        )
-
-
-@dataclass(frozen=True)
-class Actor:
-    username: str
-    role: str
-
-
-def _locked(wait: float) -> None:
-    if not _WRITE_LOCK.acquire(timeout=wait):
-        raise Busy()
+__all__ = ["WAIT_SECONDS", "Actor", "Busy", "HistoryError", "StoreError", "reapply", "rollback", "store_upload"]
 
 
 def store_upload(
@@ -63,16 +39,7 @@ def store_upload(
     wait: float = WAIT_SECONDS,
 ) -> Outcome:
     """Store a checked file as one submission (all or nothing) and record the result in the audit log."""
-    _locked(wait)
-    try:
-        outcome = submit(conn, parsed, raw, actor.username, note)
-    finally:
-        _WRITE_LOCK.release()
-    target = parsed.file_name if outcome.submission_id is None else f"submission {outcome.submission_id}"
-    audit.record(
-        conn, actor.username, actor.role, "upload", target, outcome.status, f"{parsed.file_name} {parsed.sha256}"
-    )
-    return outcome
+    return submit(conn, parsed, raw, actor.username, note, actor=actor, wait=wait)
 
 
 def rollback(conn: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor, wait: float = WAIT_SECONDS) -> str:
@@ -89,32 +56,24 @@ def _event(
     conn: duckdb.DuckDBPyConnection,
     submission_id: int,
     actor: Actor,
-    event: str,
+    event: Literal["rolled_back", "reapplied"],
     needs: str,
     action: str,
     wait: float,
 ) -> str:
-    _locked(wait)
-    try:
-        with transaction(conn) as tx:
-            cur = tx.cursor
-            row = cur.execute(
-                "SELECT status, kind FROM submissions WHERE submission_id = ?", [submission_id]
-            ).fetchone()
-            if row is None:
-                raise HistoryError(f"there is no submission {submission_id}.", "No such submission")
-            status, kind = row
-            if kind == "settings":
-                raise HistoryError("settings are changed on the Users page, not rolled back.", "Not a data upload")
-            if status != needs:
-                raise HistoryError(f"submission {submission_id} is already {status}.", "Nothing to do")
-            cur.execute(
-                "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, ?, ?, ?)",
-                [submission_id, event, now_utc(), actor.username],
-            )
-            audit.insert(cur, actor.username, actor.role, action, f"submission {submission_id}", "ok")
-    finally:
-        _WRITE_LOCK.release()
+    def body(cur: duckdb.DuckDBPyConnection) -> Written[None]:
+        row = cur.execute("SELECT status, kind FROM submissions WHERE submission_id = ?", [submission_id]).fetchone()
+        if row is None:
+            raise HistoryError(f"there is no submission {submission_id}.", "No such submission")
+        status, kind = row
+        if kind == "settings":
+            raise HistoryError("settings are changed on the Users page, not rolled back.", "Not a data upload")
+        if status != needs:
+            raise HistoryError(f"submission {submission_id} is already {status}.", "Nothing to do")
+        add_event(cur, submission_id, event, actor.username)
+        return Written(None, audit=AuditEntry(action, f"submission {submission_id}"))
+
+    write(conn, body, actor, wait=wait)
     verb = "rolled back" if event == "rolled_back" else "re-applied"
     return f"Submission {submission_id} {verb}. Every page shows the data as it now stands."
 

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 
 from loaders.model import Parsed
-from store.db import now_utc, transaction
+from store.db import transaction
+from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
 
 Status = Literal["stored", "duplicate", "unchanged", "rejected"]
 
@@ -215,18 +216,29 @@ def submit(
     raw: bytes,
     user: str,
     note: str = "",
+    actor: Actor | None = None,
+    wait: float = WAIT_SECONDS,
 ) -> Outcome:
-    """Store a checked file as one new submission, in one transaction, or nothing at all."""
+    """Store a checked file as one new submission, in one transaction, or nothing at all.
+
+    With an actor the outcome is written to the audit log ('upload', with the file and its hash).
+    """
+    detail = f"{parsed.file_name} {parsed.sha256}"
     if not parsed.ok:
-        return Outcome(
-            "rejected",
-            f"{len(parsed.problems.errors)} problem(s) found; nothing was stored.",
-        )
+        rejected = Outcome("rejected", f"{len(parsed.problems.errors)} problem(s) found; nothing was stored.")
+        if actor is not None:
+            write(conn, lambda _: Written(rejected, False, AuditEntry("upload", parsed.file_name, "rejected", detail)),
+                  actor, wait=wait)  # fmt: skip
+        return rejected
     frames = _frames(parsed)
-    with transaction(conn, frames) as tx:
-        outcome = _submit_in_transaction(tx.cursor, parsed, frames, raw, user, note)
-        tx.keep = outcome.status == "stored"
-    return outcome
+
+    def body(cur: duckdb.DuckDBPyConnection) -> Written[Outcome]:
+        outcome = _submit_in_transaction(cur, parsed, frames, raw, user, note)
+        target = parsed.file_name if outcome.submission_id is None else f"submission {outcome.submission_id}"
+        entry = AuditEntry("upload", target, outcome.status, detail)
+        return Written(outcome, keep=outcome.status == "stored", audit=entry)
+
+    return write(conn, body, actor, frames, wait)
 
 
 def _submit_in_transaction(
@@ -255,35 +267,21 @@ def _submit_in_transaction(
             None,
             found,
         )
-    row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
-    assert row is not None
-    sid = int(row[0])
     plan, kpi = parsed.plan, parsed.kpi
-    cur.execute(
-        "INSERT INTO submission_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            sid,
-            parsed.kind,
-            parsed.file_name,
-            parsed.sha256,
-            user,
-            now_utc(),
-            0 if plan is None else len(plan.actions),
-            0 if plan is None else len(plan.ratings),
-            0 if kpi is None else len(kpi.kpis),
-            0 if kpi is None else len(kpi.observations),
-            len(parsed.problems.warnings),
-            note,
-        ],
+    header = Header(
+        parsed.kind,
+        parsed.file_name,
+        parsed.sha256,
+        user,
+        action_rows=0 if plan is None else len(plan.actions),
+        rating_rows=0 if plan is None else len(plan.ratings),
+        kpi_rows=0 if kpi is None else len(kpi.kpis),
+        observation_rows=0 if kpi is None else len(kpi.observations),
+        warnings=len(parsed.problems.warnings),
+        note=note,
     )
-    cur.execute(
-        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
-        [sid, now_utc(), user],
-    )
-    cur.execute(
-        "INSERT INTO original_file SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM original_file WHERE sha256 = ?)",
-        [parsed.sha256, parsed.file_name, raw, parsed.sha256],
-    )
+    sid = begin(cur, header)
+    keep_original(cur, parsed.sha256, parsed.file_name, raw)
     if plan is not None:
         cur.execute(
             f"""INSERT INTO priority_version
@@ -309,21 +307,16 @@ def _submit_in_transaction(
     return Outcome("stored", f"Stored as submission {sid}.", sid, found)
 
 
-def submit_settings(conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str) -> int:
+def submit_settings(
+    conn: duckdb.DuckDBPyConnection, settings: dict[str, str], user: str, actor: Actor | None = None
+) -> int:
     """Settings (the council this plan belongs to) are versioned like everything else."""
-    with transaction(conn) as tx:
-        cur = tx.cursor
-        row = cur.execute("SELECT nextval('submission_id_seq')").fetchone()
-        assert row is not None
-        sid = int(row[0])
-        cur.execute(
-            "INSERT INTO submission_log VALUES (?, 'settings', 'settings', '', ?, ?, 0, 0, 0, 0, 0, ?)",
-            [sid, user, now_utc(), ", ".join(f"{k}={v}" for k, v in settings.items())],
-        )
-        cur.execute(
-            "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'applied', ?, ?)",
-            [sid, now_utc(), user],
-        )
+    summary = ", ".join(f"{k}={v}" for k, v in settings.items())
+
+    def body(cur: duckdb.DuckDBPyConnection) -> Written[int]:
+        sid = begin(cur, Header("settings", "settings", "", user, note=summary))
         for key, value in settings.items():
             cur.execute("INSERT INTO setting_entry VALUES (?, ?, ?)", [sid, key, value])
-    return sid
+        return Written(sid, audit=AuditEntry("setting_change", ", ".join(settings), "ok", summary))
+
+    return write(conn, body, actor)

@@ -19,7 +19,7 @@ import pytest
 from openpyxl import Workbook
 
 from loaders.ingest import read_bytes
-from store import connect, history
+from store import connect, history, submission
 from store.queries import catalogue
 from tests.data.good.make_fictional import workbook
 
@@ -120,7 +120,7 @@ def test_a_busy_store_tells_the_uploader_to_retry(db: duckdb.DuckDBPyConnection)
     parsed = parse(db, data, "later.xlsx")
     before = view_rows(db)
     # Someone else's upload is being stored while this one waits.
-    with history._WRITE_LOCK, pytest.raises(history.Busy) as raised:
+    with submission.WRITE_LOCK, pytest.raises(history.Busy) as raised:
         history.store_upload(db, parsed, data, ACTOR, wait=0.1)
     assert "try again" in raised.value.message
     assert view_rows(db) == before
