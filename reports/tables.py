@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from domain.dates import period_label
-from domain.numbers import format_value
+from domain.dates import month_label, period_label
 from domain.kpi_status import status
+from domain.numbers import format_value
 from domain.rag import RAG_LABELS, rating_code, rating_text
 
 
@@ -44,7 +44,7 @@ def delivery_sentences(gaps: pd.DataFrame) -> list[str]:
         done = "Completed" if rows["rating"].iloc[0] == "C" else "Dark Green"
         parts = []
         for _, row in rows[rows["concern"] == "off target"].iterrows():
-            when = f"{pd.Timestamp(row['latest_period']):%b %Y}"
+            when = month_label(row["latest_period"])
             parts.append(
                 f"{row['name']} is off target: {format_value(row['latest_value'], row['unit'])} in {when} "
                 f"against a target of {format_value(row['target'], row['unit'])}"
@@ -76,10 +76,10 @@ def trend_caption(kpi: pd.Series, series: pd.DataFrame, *, dotted: bool) -> str:
     better = "higher" if kpi["polarity"] == "higher" else "lower"
     if observed.empty:
         return f"{kpi['name']}: no observations yet. {better.capitalize()} is better."
-    first, last = pd.Timestamp(observed["period"].iloc[0]), pd.Timestamp(observed["period"].iloc[-1])
+    first, last = month_label(observed["period"].iloc[0]), month_label(observed["period"].iloc[-1])
     unit = str(kpi["unit"])
     text = f"{kpi['name']} ({better} is better): {len(observed)} observation(s)"
-    text += f" from {first:%b %Y} to {last:%b %Y}." if len(observed) > 1 else f" in {last:%b %Y}."
+    text += f" from {first} to {last}." if len(observed) > 1 else f" in {last}."
     text += f" Latest {format_value(observed['value'].iloc[-1], unit)}"
     if pd.notna(kpi["target"]) and pd.notna(kpi["on_target"]):
         state = "on" if bool(kpi["on_target"]) else "off"
@@ -95,7 +95,7 @@ def kpi_status_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`kpi_status` as a board reads it: latest and previous values with months, target, status."""
 
     def when(value: object, period: object) -> str:
-        return "" if pd.isna(value) else f"{format_value(value, unit)} ({pd.Timestamp(period):%b %Y})"  # type: ignore[call-overload, arg-type]
+        return "" if pd.isna(value) else f"{format_value(value, unit)} ({month_label(period)})"  # type: ignore[call-overload]
 
     rows = []
     for _, row in frame.iterrows():

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from charts.style import period_label
+from domain.dates import period_label
 
 
 def period_labels(periods: pd.DataFrame) -> dict[date, str]:

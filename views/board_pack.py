@@ -15,7 +15,7 @@ from reports.excel import to_xlsx
 from reports.pdf import to_pdf
 from store import commentary
 from store.queries import reporting_periods
-from ui import auth
+from ui import auth, flash
 from ui.data import cached, connection, data_version
 from ui.display import plain
 from ui.pickers import period_pair
@@ -46,8 +46,7 @@ pack = _pack(period, compare, data_version(), commentary.commentary_version(conn
 pair = f"{period:%Y-%m}.{compare:%Y-%m}"
 st.write(plain(pack.headline_text))
 
-for kind, text in st.session_state.pop("board_pack.flash", []):
-    (st.success if kind == "ok" else st.error)(plain(text))
+flash.show("board_pack")
 
 
 def _narrative_key(priority: int) -> str:
@@ -62,7 +61,7 @@ def _edited() -> dict[int, str]:
 def _save_narratives() -> None:
     writer = auth.current_user()
     if not auth.can(writer, "uploader") or writer is None:
-        st.session_state["board_pack.flash"] = [("error", "Saving summaries needs the uploader role.")]
+        flash.error("board_pack", "Saving summaries needs the uploader role.")
         return
     saved = []
     try:
@@ -74,10 +73,10 @@ def _save_narratives() -> None:
                 saved.append(part.priority)
                 auth.log("narrative_save", f"priority {part.priority}, {period:%Y-%m} vs {compare:%Y-%m}")
     except commentary.CommentaryError as exc:
-        st.session_state["board_pack.flash"] = [("error", str(exc))]
+        flash.error("board_pack", str(exc))
         return
     message = f"Saved the summary for priority {', '.join(map(str, saved))}." if saved else "Nothing had changed."
-    st.session_state["board_pack.flash"] = [("ok", message)]
+    flash.ok("board_pack", message)
 
 
 def _reset(priority: int, draft: str) -> None:
@@ -145,17 +144,17 @@ if code is not None:
     def _save_commentary() -> None:
         writer = auth.current_user()
         if not auth.can(writer, "uploader") or writer is None:
-            st.session_state["board_pack.flash"] = [("error", "Saving commentary needs the uploader role.")]
+            flash.error("board_pack", "Saving commentary needs the uploader role.")
             return
         text = st.session_state.get(text_key, "")
         try:
             saved = commentary.save_kpi_commentary(connection(), str(code), period, text, writer.username)
         except commentary.CommentaryError as exc:
-            st.session_state["board_pack.flash"] = [("error", str(exc))]
+            flash.error("board_pack", str(exc))
             return
         if saved:
             auth.log("kpi_commentary_save", f"{code}, {period:%Y-%m}")
-        st.session_state["board_pack.flash"] = [("ok", "Commentary saved." if saved else "Nothing had changed.")]
+        flash.ok("board_pack", "Commentary saved." if saved else "Nothing had changed.")
 
     st.text_area(
         "Commentary",

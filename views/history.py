@@ -8,14 +8,13 @@ import streamlit as st
 
 from reports.safe_text import to_safe_csv
 from store import history
-from ui import auth
+from ui import auth, flash
 from ui.data import cached, connection
 from ui.display import plain
 
 user = auth.require_role("uploader")
 st.title("Upload history")
-for kind, text in st.session_state.pop("history.flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+flash.show("history")
 
 subs = cached(history.listing)()
 if subs.empty:
@@ -126,7 +125,7 @@ def act(action: str, submission_id: int) -> None:
     """Roll back or re-apply; the role is checked again here, when the click arrives."""
     who = auth.current_user()
     if who is None or not auth.can(who, "admin"):
-        st.session_state["history.flash"] = [("error", "Only an admin can do that.")]
+        flash.error("history", "Only an admin can do that.")
         return
     actor = history.Actor(who.username, who.role)
     step = history.rollback if action == "rollback" else history.reapply
@@ -134,15 +133,13 @@ def act(action: str, submission_id: int) -> None:
         message = step(connection(), submission_id, actor)
     except history.HistoryError as exc:
         auth.log(action, f"submission {submission_id}", "refused", exc.message)
-        st.session_state["history.flash"] = [("error", f"{exc.title}: {exc.message}")]
+        flash.error("history", f"{exc.title}: {exc.message}")
         return
     except history.StoreError as exc:
         auth.log(action, f"submission {submission_id}", "error", f"{type(exc).__name__}: {exc}")
-        st.session_state["history.flash"] = [
-            ("error", "The change could not be stored; nothing changed. Details are in the audit log.")
-        ]
+        flash.error("history", "The change could not be stored; nothing changed. Details are in the audit log.")
         return
-    st.session_state["history.flash"] = [("ok", message)]
+    flash.ok("history", message)
 
 
 if auth.can(user, "admin") and row["kind"] != "settings":
