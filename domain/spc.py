@@ -137,7 +137,7 @@ class Segment:
 class Spc:
     """An XmR analysis of one series, point by point (sorted by period, missing values left out)."""
 
-    periods: tuple[Any, ...]
+    periods: Any  # a tuple, or a datetime64 array when given one
     values: FloatArray
     segment: IntArray
     mean: FloatArray  # NaN where the segment has no limits
@@ -181,23 +181,21 @@ def xmr_limits(values: Sequence[float] | FloatArray, *, screen: bool = True) -> 
     return Limits(mean, mean - LIMIT_FACTOR * amr, mean + LIMIT_FACTOR * amr, amr, len(ranges) - len(kept))
 
 
-def _runs(codes: IntArray) -> list[tuple[int, int, int]]:
-    """(start, stop, code) for each run of equal codes."""
+def _runs(codes: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """(starts, lengths, code) of each run of equal codes."""
     if len(codes) == 0:
-        return []
-    edges = np.flatnonzero(np.diff(codes)) + 1
-    starts = np.concatenate(([0], edges))
-    stops = np.concatenate((edges, [len(codes)]))
-    return [(int(a), int(b), int(codes[a])) for a, b in zip(starts, stops, strict=True)]
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
+    lengths = np.diff(np.concatenate((starts, [len(codes)])))
+    return starts, lengths, codes[starts]
 
 
 def shift_points(side: IntArray) -> IntArray:
     """+1/-1 for each point in a run of `RUN_LENGTH` or more on one side of the mean, else 0."""
-    out = np.zeros(len(side), dtype=np.int64)
-    for start, stop, code in _runs(side):
-        if code != 0 and stop - start >= RUN_LENGTH:
-            out[start:stop] = code
-    return out
+    _starts, lengths, code = _runs(side)
+    keep = (code != 0) & (lengths >= RUN_LENGTH)
+    return np.repeat(np.where(keep, code, 0), lengths)
 
 
 def trend_points(values: FloatArray) -> IntArray:
@@ -207,9 +205,10 @@ def trend_points(values: FloatArray) -> IntArray:
     """
     out = np.zeros(len(values), dtype=np.int64)
     steps = np.sign(np.diff(values)).astype(np.int64)
-    for start, stop, code in _runs(steps):
-        if code != 0 and stop - start >= TREND_LENGTH - 1:
-            out[start : stop + 1] = code
+    starts, lengths, code = _runs(steps)
+    hits = (code != 0) & (lengths >= TREND_LENGTH - 1)
+    for start, length, c in zip(starts[hits], lengths[hits], code[hits], strict=True):
+        out[start : start + length + 1] = c  # runs left to right: a shared point goes to the later trend
     return out
 
 
@@ -217,11 +216,16 @@ def two_of_three_points(near: npt.NDArray[np.bool_], side: IntArray) -> IntArray
     """+1/-1 for each near-limit point in 3 consecutive points, all on one side, 2 or more of them near."""
     n = len(near)
     out = np.zeros(n, dtype=np.int64)
-    for j in range(n - 2):
-        window = slice(j, j + 3)
-        if near[window].sum() >= 2 and abs(int(side[window].sum())) == 3:
-            hits = np.flatnonzero(near[window]) + j
-            out[hits] = side[j]
+    if n < 3:
+        return out
+    near_i = near.astype(np.int64)
+    near_sum = near_i[:-2] + near_i[1:-1] + near_i[2:]
+    side_sum = side[:-2] + side[1:-1] + side[2:]
+    window = (near_sum >= 2) & (np.abs(side_sum) == 3)  # window j covers points j, j+1, j+2
+    padded = np.concatenate(([False, False], window, [False, False]))
+    covered = padded[2:] | padded[1:-1] | padded[:-2]  # point i is in window i-2, i-1 or i
+    hit = covered & near
+    out[hit] = side[hit]
     return out
 
 
@@ -229,36 +233,49 @@ def _polarity_sign(polarity: object) -> int:
     return {"higher": 1, "lower": -1}.get(str(polarity), 0)
 
 
-def _classify(rule: str, direction: int, better: int) -> str:
-    if not rule:
-        return COMMON
-    if better == 0:
-        return NEUTRAL
-    return IMPROVEMENT if direction * better > 0 else CONCERN
+_RULE_NAMES = np.array(["", *RULES], dtype=object)  # rule code 0 = none, 1.. = RULES in precedence
+_CAUSE_NAMES = np.array(["", COMMON, IMPROVEMENT, CONCERN, NEUTRAL], dtype=object)
 
 
-def _segment_rules(y: FloatArray, lim: Limits) -> tuple[list[str], IntArray]:
+def _segment_rules(y: FloatArray, lim: Limits) -> tuple[IntArray, IntArray]:
+    """(rule code, direction) per point: code 0 for none, else 1 + the rule's place in RULES."""
     outside = (y > lim.upper) | (y < lim.lower)
     side = np.sign(y - lim.mean).astype(np.int64)
     near = ~outside & ((y > lim.near_upper) | (y < lim.near_lower))
-    found = {
-        OUTSIDE: np.where(outside, side, 0),
-        SHIFT: shift_points(side),
-        TREND: trend_points(y),
-        TWO_OF_THREE: two_of_three_points(near, side),
-    }
-    rules = [""] * len(y)
+    found = (np.where(outside, side, 0), shift_points(side), trend_points(y), two_of_three_points(near, side))
+    code = np.zeros(len(y), dtype=np.int64)
     direction = np.zeros(len(y), dtype=np.int64)
-    for name in reversed(RULES):  # lower precedence first, so the first rule in RULES has the last word
-        hits = found[name] != 0
-        direction[hits] = found[name][hits]
-        for i in np.flatnonzero(hits):
-            rules[i] = name
-    return rules, direction
+    for k in range(len(RULES), 0, -1):  # lower precedence first, so the first rule in RULES has the last word
+        hits = found[k - 1] != 0
+        code[hits] = k
+        direction[hits] = found[k - 1][hits]
+    return code, direction
 
 
-def _boundaries(periods: Sequence[Any], rebases: Sequence[Any]) -> list[int]:
+def _causes(code: IntArray, direction: IntArray, better: int) -> IntArray:
+    """Cause code per point (indexes _CAUSE_NAMES): common, improvement, concern or neutral."""
+    special = code != 0
+    if better == 0:
+        return np.where(special, 4, 1)
+    return np.where(~special, 1, np.where(direction * better > 0, 2, 3))
+
+
+def _sorted_observed(periods: Sequence[Any] | npt.NDArray[Any], y: FloatArray) -> tuple[Any, FloatArray]:
+    """Periods (a tuple, or a datetime64 array as given) and values, oldest first, NaN left out."""
+    if isinstance(periods, np.ndarray) and periods.dtype.kind == "M":
+        order = np.arange(len(y)) if bool(np.all(periods[1:] >= periods[:-1])) else np.argsort(periods, kind="stable")
+        keep = order[np.isfinite(y[order])]
+        return periods[keep], y[keep]
+    ordered = sorted(range(len(y)), key=lambda i: periods[i])
+    kept = [i for i in ordered if np.isfinite(y[i])]
+    return tuple(periods[i] for i in kept), y[kept]
+
+
+def _boundaries(periods: Any, rebases: Sequence[Any]) -> list[int]:
     """Positions where a new segment starts: the first point on or after each rebase date."""
+    if isinstance(periods, np.ndarray):
+        found = np.searchsorted(periods, np.array(rebases, dtype="datetime64[ns]").astype(periods.dtype))
+        return sorted({0, *(int(i) for i in found if 0 < i < len(periods))})
     starts = {0}
     for when in rebases:
         for i, p in enumerate(periods):
@@ -297,7 +314,7 @@ def variation_of(cause: str, direction: int) -> str:
 
 
 def analyse(
-    periods: Sequence[Any],
+    periods: Sequence[Any] | npt.NDArray[Any],
     values: Sequence[float] | FloatArray,
     *,
     polarity: object = None,
@@ -307,23 +324,21 @@ def analyse(
 ) -> Spc:
     """The XmR analysis of a series: limits per segment, each point's rule and class, both icons.
 
-    `periods` must be comparable with `rebases` (dates with dates); missing values (NaN) are left
-    out. `target` is the target in force at the latest point; `polarity` 'higher', 'lower' or None.
+    `periods`: sortable values comparable with `rebases` (dates with dates), or a datetime64 array
+    (the fast path: rebases may then be dates); missing values (NaN) are left out. `target` is the
+    target in force at the latest point; `polarity` 'higher', 'lower' or None.
     """
     y_all = np.asarray(values, dtype=float)
-    order = sorted(range(len(y_all)), key=lambda i: periods[i])
-    keep = [i for i in order if np.isfinite(y_all[i])]
-    ps = tuple(periods[i] for i in keep)
-    y = y_all[keep]
+    ps, y = _sorted_observed(periods, y_all)
     n = len(y)
     better = _polarity_sign(polarity)
     starts = _boundaries(ps, sorted(rebases)) if n else []
     segments: list[Segment] = []
     segment = np.zeros(n, dtype=np.int64)
     mean, lower, upper = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    rule = [""] * n
+    rule = np.zeros(n, dtype=np.int64)
     direction = np.zeros(n, dtype=np.int64)
-    cause = [""] * n
+    cause = np.zeros(n, dtype=np.int64)
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else n
         segment[start:stop] = k
@@ -332,11 +347,11 @@ def analyse(
         if lim is None:
             continue
         mean[start:stop], lower[start:stop], upper[start:stop] = lim.mean, lim.lower, lim.upper
-        rules, dirs = _segment_rules(y[start:stop], lim)
-        rule[start:stop] = rules
-        direction[start:stop] = dirs
-        cause[start:stop] = [_classify(r, int(d), better) for r, d in zip(rules, dirs, strict=True)]
+        codes, dirs = _segment_rules(y[start:stop], lim)
+        rule[start:stop], direction[start:stop] = codes, dirs
+        cause[start:stop] = _causes(codes, dirs, better)
     latest = segments[-1].limits if segments else None
+    causes = tuple(_CAUSE_NAMES[cause])
     return Spc(
         periods=ps,
         values=y,
@@ -344,14 +359,53 @@ def analyse(
         mean=mean,
         lower=lower,
         upper=upper,
-        rule=tuple(rule),
+        rule=tuple(_RULE_NAMES[rule]),
         direction=direction,
-        cause=tuple(cause),
+        cause=causes,
         segments=tuple(segments),
-        variation=variation_of(cause[-1], int(direction[-1])) if n and latest is not None else "too_few",
+        variation=variation_of(causes[-1], int(direction[-1])) if n and latest is not None else "too_few",
         assurance=assurance_of(latest, target, polarity),
         screen=screen,
     )
+
+
+def latest_icons(
+    periods: Sequence[Any] | npt.NDArray[Any],
+    values: Sequence[float] | FloatArray,
+    *,
+    polarity: object = None,
+    target: object = None,
+    rebases: Sequence[Any] = (),
+    screen: bool = True,
+) -> tuple[str, str, Limits | None]:
+    """(variation, assurance, latest limits): what `analyse` says of the latest point, for a summary
+    of every KPI. Only the latest segment's limits and its last `RUN_LENGTH` points are looked at
+    (no rule reaches further back to name the latest point), so it costs a fraction of `analyse`."""
+    ps, y = _sorted_observed(periods, np.asarray(values, dtype=float))
+    if len(y) == 0:
+        return "too_few", assurance_of(None, target, polarity), None
+    start = _boundaries(ps, sorted(rebases))[-1]
+    if len(y) - start < MIN_POINTS:
+        return "too_few", assurance_of(None, target, polarity), None
+    lim = xmr_limits(y[start:], screen=screen)
+    tail = y[-max(RUN_LENGTH, TREND_LENGTH) :]
+    side = np.sign(tail - lim.mean).astype(np.int64)
+    last, last_side = float(tail[-1]), int(side[-1])
+    steps = np.sign(np.diff(tail[-TREND_LENGTH:]))
+    near = ~((tail > lim.upper) | (tail < lim.lower)) & ((tail > lim.near_upper) | (tail < lim.near_lower))
+    rule = ""
+    if last > lim.upper or last < lim.lower:
+        rule = OUTSIDE
+    elif last_side != 0 and len(side) >= RUN_LENGTH and bool(np.all(side[-RUN_LENGTH:] == last_side)):
+        rule = SHIFT
+    elif len(steps) == TREND_LENGTH - 1 and steps[-1] != 0 and bool(np.all(steps == steps[-1])):
+        rule = TREND
+    elif len(tail) >= 3 and near[-1] and near[-3:].sum() >= 2 and abs(int(side[-3:].sum())) == 3:
+        rule = TWO_OF_THREE
+    direction = int(steps[-1]) if rule == TREND else last_side if rule else 0
+    better = _polarity_sign(polarity)
+    cause = COMMON if direction == 0 else NEUTRAL if better == 0 else IMPROVEMENT if direction * better > 0 else CONCERN
+    return variation_of(cause, direction), assurance_of(lim, target, polarity), lim
 
 
 def too_few_note(points: int) -> str:

@@ -273,3 +273,34 @@ def test_missing_values_and_order() -> None:
     result = spc.analyse([d for d, _ in shuffled], [v for _, v in shuffled], polarity="higher")
     assert list(result.periods) == dates[:12]
     assert result.values.tolist() == BASE
+
+
+# ---------------------------------------------------------------- the summary's shortcut
+
+
+def _random_series(seed: int) -> tuple[list[float], str | None, float]:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(8, 60))
+    kind = seed % 4
+    values = rng.normal(50, 5, n)
+    if kind == 1:
+        values[-7:] = np.sort(values[-7:])  # a trend at the end
+    elif kind == 2:
+        values[-8:] += 6  # a shift at the end
+    elif kind == 3:
+        values[-1] += 30  # an outlier at the end
+    values = np.round(values, int(rng.integers(0, 2)))  # rounding makes ties and points on the mean
+    return list(values), (None, "higher", "lower")[seed % 3], float(rng.normal(50, 10))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_latest_icons_agree_with_the_full_analysis(seed: int) -> None:
+    values, polarity, target = _random_series(seed)
+    dates = months(len(values))
+    rebases = [dates[len(values) // 3]] if seed % 5 == 0 else []
+    full = spc.analyse(dates, values, polarity=polarity, target=target, rebases=rebases)
+    variation, assurance, limits = spc.latest_icons(
+        np.array(dates, dtype="datetime64[ns]"), values, polarity=polarity, target=target, rebases=rebases
+    )
+    assert (variation, assurance) == (full.variation, full.assurance)
+    assert limits == full.latest_limits
