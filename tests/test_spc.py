@@ -281,14 +281,16 @@ def test_missing_values_and_order() -> None:
 def _random_series(seed: int) -> tuple[list[float], str | None, float]:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(8, 60))
-    kind = seed % 4
+    kind, sign = seed % 5, 1 if seed % 2 else -1
     values = rng.normal(50, 5, n)
     if kind == 1:
-        values[-7:] = np.sort(values[-7:])  # a trend at the end
+        values[-7:] = np.sort(values[-7:])[::sign]  # a trend at the end, rising or falling
     elif kind == 2:
-        values[-8:] += 6  # a shift at the end
+        values[-8:] += 6 * sign  # a shift at the end
     elif kind == 3:
-        values[-1] += 30  # an outlier at the end
+        values[-1] += 30 * sign  # an outlier at the end
+    elif kind == 4:
+        values[-3:] = 50 + sign * np.array([11.0, 4.0, 11.5])  # 2 of 3 near a limit
     values = np.round(values, int(rng.integers(0, 2)))  # rounding makes ties and points on the mean
     return list(values), (None, "higher", "lower")[seed % 3], float(rng.normal(50, 10))
 
