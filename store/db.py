@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA_VERSION = 1
 _SCHEMA_DIR = Path(__file__).parent
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,22 +31,15 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return conn
 
 
-def migrate(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute("BEGIN")
-    try:
-        for script in schema_files():
-            conn.execute(script.read_text())
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        if row is None or row[0] is None or row[0] < SCHEMA_VERSION:
-            conn.execute("INSERT INTO schema_version VALUES (?, ?)", [SCHEMA_VERSION, now_utc()])
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Bring the schema up to date (store/migrations.py); the migration files applied."""
+    from store import migrations  # migrations uses now_utc from here
+
+    return migrations.migrate(conn)
 
 
 def schema_files() -> list[Path]:
-    """store/NNN_*.sql, applied in name order; each is idempotent (IF NOT EXISTS / OR REPLACE)."""
+    """store/NNN_*.sql, applied in name order (see store/migrations.py)."""
     return sorted(_SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 

@@ -1,0 +1,162 @@
+-- National benchmarks: DfE LAIT figures for every English council, statistical neighbours, and the
+-- mapping from local KPIs to national measures. Append-only like the rest of the store.
+--
+-- A LAIT extract is a complete snapshot, so each load (a submission of kind 'lait') stores every
+-- row again and the current data is the whole of the latest active 'lait' submission; rolling it
+-- back brings the previous extract back. The KPI mapping works the same way (kind 'benchmark_map').
+-- Views whose names do not start with an underscore are the documented interface for analysts.
+
+CREATE TABLE IF NOT EXISTS benchmark_file (
+    submission_id INTEGER NOT NULL,
+    role VARCHAR NOT NULL,           -- values | dictionary | areas | neighbours | map
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,         -- the bytes are in original_file under this hash
+    bytes BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS benchmark_value_entry (
+    submission_id INTEGER NOT NULL,
+    measure VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,         -- as published: '2017', '2014-16', '2016/17', '2016-17 (OT)'
+    end_year SMALLINT,               -- sortable: the last year the period covers; NULL if not understood
+    period_kind VARCHAR NOT NULL,    -- year | split year | 3-year span ..., with a qualifier like (Rev)
+    la_code VARCHAR NOT NULL,
+    value DOUBLE,
+    missing_mark VARCHAR             -- the not-available mark ('-', 'c', 'x', 'z', 'low') when value is NULL
+);
+
+CREATE TABLE IF NOT EXISTS benchmark_measure_entry (
+    submission_id INTEGER NOT NULL,
+    measure VARCHAR NOT NULL,
+    topic VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    chart_title VARCHAR,
+    description VARCHAR,
+    data_item VARCHAR,
+    polarity VARCHAR CHECK (polarity IN ('higher', 'lower')),
+    polarity_raw VARCHAR,
+    y_axis_name VARCHAR,
+    year_type VARCHAR,
+    last_update DATE,
+    last_update_text VARCHAR,
+    next_update DATE,
+    next_update_text VARCHAR,
+    dps SMALLINT,
+    no_quartile BOOLEAN NOT NULL,
+    methodology VARCHAR,
+    source_table VARCHAR,
+    data_owner VARCHAR,
+    hyperlinks VARCHAR,
+    measure_id VARCHAR,
+    dictionary_row INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS benchmark_area_entry (
+    submission_id INTEGER NOT NULL,
+    la_code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    region_name VARCHAR,
+    region_code VARCHAR,
+    la_type VARCHAR,
+    area_kind VARCHAR NOT NULL CHECK (area_kind IN ('council', 'region', 'england')),
+    status VARCHAR NOT NULL CHECK (status IN ('current', 'former'))
+);
+
+CREATE TABLE IF NOT EXISTS neighbour_entry (
+    submission_id INTEGER NOT NULL,
+    grouping VARCHAR NOT NULL,       -- the year the groups were published: '2021', '2025'
+    grouping_label VARCHAR NOT NULL, -- 'April 2021'
+    la_code VARCHAR NOT NULL,
+    la_name VARCHAR,
+    neighbour_rank SMALLINT NOT NULL,
+    neighbour_code VARCHAR NOT NULL,
+    closeness VARCHAR,
+    section VARCHAR NOT NULL         -- current | former (the workbook's 'Old SNs' rows)
+);
+
+CREATE TABLE IF NOT EXISTS kpi_benchmark_map_entry (
+    submission_id INTEGER NOT NULL,
+    kpi_code VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,
+    transform VARCHAR NOT NULL,
+    scale DOUBLE NOT NULL,
+    "offset" DOUBLE NOT NULL,
+    note VARCHAR,
+    excel_row INTEGER
+);
+
+CREATE OR REPLACE VIEW _lait_current AS
+SELECT max(submission_id) AS submission_id FROM submissions WHERE kind = 'lait' AND status = 'active';
+
+CREATE OR REPLACE VIEW _benchmark_map_current AS
+SELECT max(submission_id) AS submission_id FROM submissions WHERE kind = 'benchmark_map' AND status = 'active';
+
+CREATE OR REPLACE VIEW la_codes AS
+SELECT la_code, name, region_name, region_code, la_type, area_kind, status
+FROM benchmark_area_entry WHERE submission_id = (SELECT submission_id FROM _lait_current);
+
+CREATE OR REPLACE VIEW benchmark_values AS
+SELECT v.measure, v.period, v.end_year, v.period_kind, v.la_code, a.name AS area_name, a.area_kind,
+       v.value, v.missing_mark
+FROM benchmark_value_entry v
+LEFT JOIN la_codes a USING (la_code)
+WHERE v.submission_id = (SELECT submission_id FROM _lait_current);
+
+CREATE OR REPLACE VIEW benchmark_measure_topics AS
+SELECT topic, measure, name, dictionary_row
+FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current);
+
+CREATE OR REPLACE VIEW benchmark_measures AS
+SELECT m.* EXCLUDE (submission_id, dictionary_row), t.topics
+FROM benchmark_measure_entry m
+JOIN (SELECT measure, string_agg(DISTINCT topic, '; ' ORDER BY topic) AS topics
+      FROM benchmark_measure_topics GROUP BY measure) t USING (measure)
+WHERE m.submission_id = (SELECT submission_id FROM _lait_current)
+QUALIFY row_number() OVER (PARTITION BY m.measure ORDER BY m.last_update DESC NULLS LAST, m.dictionary_row) = 1;
+
+CREATE OR REPLACE VIEW statistical_neighbours AS
+SELECT n.grouping, n.grouping_label, n.la_code, coalesce(a.name, n.la_name) AS la_name, n.neighbour_rank,
+       n.neighbour_code, b.name AS neighbour_name, n.closeness, n.section
+FROM neighbour_entry n
+LEFT JOIN la_codes a ON a.la_code = n.la_code
+LEFT JOIN la_codes b ON b.la_code = n.neighbour_code
+WHERE n.submission_id = (SELECT submission_id FROM _lait_current);
+
+-- Rank and quartile of every council's value among all councils with a value that year. Rank 1 is
+-- the best (highest for polarity 'higher', lowest for 'lower'; ties share the better rank); quartile
+-- 1 (band A) is the best quarter. Neither is given when DfE names no better direction, and no
+-- quartile when the dictionary's No_Quartile flag is set.
+CREATE OR REPLACE VIEW _measure_direction AS
+SELECT measure, any_value(polarity) AS polarity, bool_or(no_quartile) AS no_quartile
+FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current)
+GROUP BY measure;
+
+CREATE OR REPLACE VIEW benchmark_rankings AS
+WITH councils AS (
+    SELECT v.measure, v.period, v.end_year, v.la_code, v.area_name, v.value, m.polarity, m.no_quartile
+    FROM benchmark_values v JOIN _measure_direction m USING (measure)
+    WHERE v.area_kind = 'council' AND v.value IS NOT NULL AND v.end_year IS NOT NULL
+), stats AS (
+    SELECT *,
+           count(*) OVER w AS councils_ranked,
+           rank() OVER (PARTITION BY measure, period ORDER BY value DESC) AS rank_high,
+           rank() OVER (PARTITION BY measure, period ORDER BY value ASC) AS rank_low,
+           quantile_cont(value, 0.25) OVER w AS q25,
+           quantile_cont(value, 0.5) OVER w AS q50,
+           quantile_cont(value, 0.75) OVER w AS q75
+    FROM councils
+    WINDOW w AS (PARTITION BY measure, period)
+)
+SELECT measure, period, end_year, la_code, area_name, value, polarity, councils_ranked,
+       CASE polarity WHEN 'higher' THEN rank_high WHEN 'lower' THEN rank_low END AS rank,
+       CASE WHEN polarity IS NULL OR no_quartile THEN NULL
+            WHEN polarity = 'higher' THEN CASE WHEN value > q75 THEN 1 WHEN value > q50 THEN 2
+                                               WHEN value > q25 THEN 3 ELSE 4 END
+            ELSE CASE WHEN value <= q25 THEN 1 WHEN value <= q50 THEN 2 WHEN value <= q75 THEN 3 ELSE 4 END
+       END AS quartile,
+       q25, q50, q75
+FROM stats;
+
+CREATE OR REPLACE VIEW kpi_benchmark_map AS
+SELECT kpi_code, measure, transform, scale, "offset", note
+FROM kpi_benchmark_map_entry WHERE submission_id = (SELECT submission_id FROM _benchmark_map_current);
