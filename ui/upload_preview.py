@@ -125,3 +125,10 @@ def unit_of(parsed: Parsed, catalogue: Catalogue, kpi_code: str) -> str:
         if len(given) and isinstance(given.iloc[0], str) and given.iloc[0]:
             return given.iloc[0]
     return str(catalogue.kpis.get(kpi_code, {}).get("unit") or "")
+
+
+def shown_of(rows: pd.DataFrame, total: int, what: str) -> str:
+    """The heading of a preview table that may hold only the first rows of many."""
+    if len(rows) < total:
+        return f"**{what}**: the first {len(rows):,} of {total:,}, changed and new first (download them all below)"
+    return f"**{what}** (changed and new first)"
