@@ -16,18 +16,22 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from charts.published import add_benchmarks, add_published
 from charts.style import (
     GAP_LINE,
     NO_TARGET,
     OFF_TARGET,
     ON_TARGET,
-    PALETTE,
     TARGET_LINE,
     apply_layout,
     format_value,
     month_label,
     wrap,
 )
+from domain.kpi_status import on_target
+from domain.kpi_status import status as status_text
+
+__all__ = ["kpi_small_multiples", "kpi_trend", "long_gaps", "on_target", "status_text", "trend_table"]
 
 CADENCE_MONTHS = 3
 LABEL_ALL_UP_TO = 12  # in a small-multiples panel; beyond it only the first, last, lowest and highest
@@ -37,21 +41,6 @@ STATUS_STYLE = {
     "Off target": (OFF_TARGET, "diamond"),
     "No target set": (NO_TARGET, "square"),
 }
-
-
-def on_target(value: object, target: object, polarity: object) -> bool | None:
-    """True/False by polarity ('higher' or 'lower' is better); None when any part is unknown."""
-    if _missing(value) or _missing(target) or polarity not in ("higher", "lower"):
-        return None
-    v, t = float(value), float(target)  # type: ignore[arg-type]
-    return v >= t if polarity == "higher" else v <= t
-
-
-def status_text(value: object, target: object, polarity: object) -> str:
-    if _missing(value):
-        return "No data"
-    state = on_target(value, target, polarity)
-    return "No target set" if state is None else "On target" if state else "Off target"
 
 
 def _missing(value: object) -> bool:
@@ -244,8 +233,17 @@ def kpi_trend(
     target: float | None = None,
     benchmarks: pd.DataFrame | None = None,
     large: bool = False,
+    published: pd.DataFrame | None = None,
+    disagreements: pd.DataFrame | None = None,
+    projection: tuple[tuple[Any, float], tuple[Any, float]] | None = None,
+    projection_label: str = "At the recent rate, to the action's timescale",
 ) -> go.Figure:
     """One KPI over time against its target, on/off target by polarity, comparators beside it.
+
+    `published` (store.kpi_comparators): every published year's figures, plotted on the same time
+    axis at the date each describes (then `benchmarks` is not needed); `disagreements` marks the
+    months where the local and published figures differ. `projection`: ((month, value), (month,
+    value)), the trajectory at the recent rate drawn as a dashed line to the action's timescale.
 
     `series`: period, value, target (in force that month), missing_mark. `target` is used only
     when no observation carries one. `benchmarks`: label, value, year_label, source; each is a
@@ -274,7 +272,14 @@ def kpi_trend(
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return fig
-    extent = _extent(frame["period"])
+    has_published = published is not None and not published.empty
+    moments = [frame["period"]]
+    if has_published:
+        assert published is not None
+        moments.append(pd.to_datetime(published["reference_date"]))
+    if projection is not None:
+        moments.append(pd.to_datetime(pd.Series([projection[1][0]])))
+    extent = _extent(pd.concat(moments, ignore_index=True))
     _add_series(
         fig, frame, unit=unit, fallback_target=target, row=where.get("row"), col=where.get("col"), extent=extent,
         label_up_to=LABEL_ALL_UP_TO_LARGE,
@@ -285,58 +290,33 @@ def kpi_trend(
     if has_benchmarks:
         assert benchmarks is not None
         values += list(benchmarks["value"].dropna())
-        _add_benchmarks(fig, benchmarks, frame, unit)
+        add_benchmarks(fig, benchmarks, frame, unit)
+    if has_published:
+        assert published is not None
+        values += list(published["value"].dropna())
+        empty = pd.DataFrame(columns=["reference_date", "local", "published"])
+        add_published(fig, published, unit, disagreements if disagreements is not None else empty, **where)
+    if projection is not None:
+        (x0, y0), (x1, y1) = projection
+        values.append(float(y1))
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(x0), pd.Timestamp(x1)], y=[y0, y1], mode="lines+markers",
+                line={"color": "#0072B2", "width": 2, "dash": "dashdot"}, marker={"symbol": "circle-open", "size": 9},
+                name=projection_label, hovertemplate="%{x|%b %Y}: %{y:.1f} (projected)<extra></extra>",
+            ),
+            **where,
+        )  # fmt: skip
     fig.update_xaxes(range=list(extent), tickformat="%b %Y", title=None, **where)
     fig.update_yaxes(range=_y_range(values, unit), title=axis_title, row=where.get("row"), col=where.get("col"))
     if unit.strip() == "%":
         fig.update_yaxes(tickvals=[0, 20, 40, 60, 80, 100])
-    fig.update_layout(margin={"t": 110})
+    # The legend sits under the plot, so however many rows it wraps to it never meets the title.
+    fig.update_layout(
+        margin={"t": 110 if has_benchmarks else 80, "b": 30},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "xanchor": "left"},
+    )
     return fig
-
-
-def _add_benchmarks(fig: go.Figure, benchmarks: pd.DataFrame, frame: pd.DataFrame, unit: str) -> None:
-    bench = benchmarks.copy()
-    bench["year_label"] = bench["year_label"].astype(str)
-    categories = [[wrap(lab, 14) for lab in bench["label"]], list(bench["year_label"])]
-    for i, (label, part) in enumerate(bench.groupby("label", sort=False)):
-        colour = PALETTE[(i + 1) % len(PALETTE)]
-        fig.add_trace(
-            go.Scatter(
-                x=[[wrap(label, 14)] * len(part), list(part["year_label"])],
-                y=part["value"],
-                mode="markers+text",
-                name=str(label),
-                marker={
-                    "color": colour,
-                    "symbol": "diamond-wide",
-                    "size": 16,
-                    "line": {"color": "#333333", "width": 1},
-                },
-                text=[format_value(v, unit) for v in part["value"]],
-                textposition="top center",
-                textfont={"color": "#1A1A1A"},
-                customdata=[
-                    [str(label), y, str(s)] for y, s in zip(part["year_label"], part.get("source", ""), strict=False)
-                ],
-                hovertemplate="%{customdata[0]} %{customdata[1]}: %{y}<br>Source: %{customdata[2]}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
-    latest = frame[frame["value"].notna()]
-    if not latest.empty:
-        value = float(latest["value"].iloc[-1])
-        fig.add_trace(
-            go.Scatter(
-                x=categories, y=[value] * len(bench), mode="lines",
-                line={"color": "#1A1A1A", "width": 2, "dash": "dot"},
-                name=f"Latest local value ({month_label(latest['period'].iloc[-1])})",
-                hovertemplate=f"Latest local value {format_value(value, unit)}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )  # fmt: skip
-    fig.update_xaxes(title=None, tickangle=0, row=1, col=2)
 
 
 def kpi_small_multiples(series: pd.DataFrame, *, columns: int = 3, large: bool = False) -> go.Figure:

@@ -50,9 +50,7 @@ def kpi_comparators(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str
     own = neighbour_series(conn, measure, la_code)
     own = own[own["role"] == "council"]
     council = str(m["council"]) if pd.notna(m["council"]) else f"LA {la_code}"
-    parts.append(
-        own.assign(series=f"{council} (published)", role="council")[["series", "role", "period", "end_year", "value"]]
-    )
+    parts.append(own.assign(series=council, role="council")[["series", "role", "period", "end_year", "value"]])
     areas = region_england_series(conn, measure, la_code)
     for role in ("england", "region"):
         part = areas[areas["role"] == role]
@@ -99,6 +97,7 @@ def disagreements(series: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame
         local[["month", "value"]].rename(columns={"value": "local"}), on="month"
     )
     joined = joined.rename(columns={"value": "published"})
-    joined = joined[[disagrees(a, b) for a, b in zip(joined["local"], joined["published"], strict=True)]]
+    mask = pd.Series([disagrees(a, b) for a, b in zip(joined["local"], joined["published"], strict=True)], dtype=bool)
+    joined = joined.loc[mask.to_numpy()]
     joined["difference"] = (joined["local"] - joined["published"]).round(6)
     return joined[["reference_date", "year_label", "local", "published", "difference"]].reset_index(drop=True)
