@@ -44,6 +44,8 @@ class Trajectory:
         """True when met now or reached by the timescale at the recent rate; None with no rate."""
         if self.met:
             return True
+        if months_between(self.latest_period, self.timescale) <= 0:
+            return False  # the timescale has passed and the target is not met
         if self.recent_rate is None:
             return None
         return self.reached_by is not None and self.reached_by <= self.timescale
@@ -134,4 +136,7 @@ def sentence(t: Trajectory, unit: str, fmt: Callable[[object, object], str] = fo
 
 
 def _signed(value: float | None, unit: str) -> str:
-    return "n/a" if value is None else format_change(round(value, 1), unit) or "0"
+    if value is None:
+        return "n/a"
+    shown = round(value, 1)
+    return format_change(shown, unit) if shown != 0 else format_change(0.0, unit) or "0"

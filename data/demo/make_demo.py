@@ -37,17 +37,17 @@ PRIORITIES = {
 ACTIONS = [
     ("1.1", 1, "Clear the assessment backlog with a dedicated team",
      "85% of assessments completed within 45 working days",
-     "Head of Assessment", "03/26", ("A", "A", "A")),
+     "Head of Assessment", "12/26", ("A", "A", "A")),
     ("1.2", 1, "Recruit permanent social workers to reduce caseloads", "Average caseload of 18 or fewer",
      "Principal Social Worker", "12/26", ("R", "A", "LG")),
     ("2.1", 2, "Allocate every referral within 5 working days", "5 or fewer unallocated cases at month end",
-     "Head of Front Door", "06/26", ("A", "LG", "LG")),
+     "Head of Front Door", "12/26", ("A", "LG", "LG")),
     ("2.2", 2, "Commission a return interview service for children who go missing",
      "85% of return interviews completed within 72 hours", "Missing Children Lead", "03/25", ("C", "C", "C")),
     ("3.1", 3, "Visit looked-after children at least every 6 weeks", "80% of children visited within 6 weeks",
      "Head of Corporate Parenting", "09/25", ("DG", "DG", "DG")),
     ("3.2", 3, "Launch the care leavers' employment offer", "30% or fewer care leavers NEET",
-     "Leaving Care Manager", "03/26", ("LG", "DG", "DG")),
+     "Leaving Care Manager", "03/27", ("LG", "DG", "DG")),
     ("3.3", 3, "Every care leaver has an up-to-date pathway plan", "100% of care leavers with a pathway plan",
      "Leaving Care Manager", "03/27", ("A", "A", "A")),
 ]  # fmt: skip
@@ -98,7 +98,7 @@ def series() -> dict[str, list[float]]:
         "DEMO_RETURN_INTERVIEWS": return_interviews,
         "DEMO_LAC_VISITED": noisy(91.0, 1.5),
         "DEMO_CL_NEET": noisy(47.0, 2.5),
-        "DEMO_CL_PATHWAY": noisy(70.0 + 0.45 * i, 1.2),
+        "DEMO_CL_PATHWAY": noisy(70.0 + 0.45 * i, 0.5),
     }
     return {k: [round(float(min(v, 100.0)), 1) for v in vs] for k, vs in values.items()}
 
