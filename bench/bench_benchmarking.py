@@ -121,7 +121,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=10, help="cached reruns per scenario")
     parser.add_argument("--loads", type=int, default=3, help="full loads of the LAIT files")
     args = parser.parse_args()
-    from loaders.seed import build_default
+    from cli.seed import build_default
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

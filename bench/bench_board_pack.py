@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loaders.seed import build_default  # noqa: E402
+from cli.seed import build_default  # noqa: E402
 from reports.board_pack import BoardPack, build  # noqa: E402
 from reports.excel import to_xlsx  # noqa: E402
 from reports.pdf import to_pdf  # noqa: E402

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from cli.seed import build_default  # noqa: E402
 from loaders.ingest import read_bytes  # noqa: E402
-from loaders.seed import build_default  # noqa: E402
 from store import connect  # noqa: E402
 from store.queries import catalogue  # noqa: E402
 from store.writes import submit  # noqa: E402

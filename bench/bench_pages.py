@@ -184,7 +184,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="cached reruns and browser sessions per page")
     args = parser.parse_args()
-    from loaders.seed import build_default
+    from cli.seed import build_default
 
     with tempfile.TemporaryDirectory() as tmp:
         db_file = build_default(Path(tmp) / "bench.duckdb")

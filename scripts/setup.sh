@@ -28,6 +28,13 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
   touch "$stamp"
 fi
+# The project itself, editable, for its console script (.venv/bin/board); again when pyproject.toml changes.
+project=".venv/.project-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$project" ] || [ ! -x .venv/bin/board ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  rm -f .venv/.project-*
+  touch "$project"
+fi
 
 if [ "$dev" = 1 ]; then
   # Debian's packages the tests drive for real: Chromium (browser tests), PostgreSQL 15 (a

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loaders.seed import build_default  # noqa: E402
+from cli.seed import build_default  # noqa: E402
 from store import connect  # noqa: E402
+from tests.helpers import Pages  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,3 +53,10 @@ def app_db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield db_path
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def pages(app_db: Path) -> Pages:
+    """The dashboard's pages under AppTest on a private seed copy, opened signed out or as a role:
+    `pages.open("views/upload.py", "uploader")`; `pages.app(role, script=...)` for an unrun AppTest."""
+    return Pages(app_db)

@@ -346,12 +346,12 @@ def test_cli_exit_codes(
     assert not list(tmp_path.glob("x.*"))
 
 
-def test_cli_without_a_database_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_without_a_database_builds_it_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "none.duckdb"
     args = ["board-pack", "--period", "2017-02", "--compare", "2016-11", "--out", str(tmp_path / "p.pdf")]
-    assert _run([*args, "--db", str(missing)]) == 1
-    assert "no database at" in capsys.readouterr().err
-    assert not missing.exists()
+    assert _run([*args, "--db", str(missing)]) == 0
+    assert "building it from the seed council's data first" in capsys.readouterr().err
+    assert missing.exists() and (tmp_path / "p.pdf").exists()
 
 
 def test_python_dash_m_reports_runs(db_path: Path, tmp_path: Path) -> None:

@@ -1,20 +1,35 @@
-"""`python -m loaders`: check, load, init and their exit codes."""
+"""`board`, the one command line: every subcommand against a real DuckDB file, and its exit codes."""
+
+from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
-from loaders.__main__ import main
+from cli.exit_codes import Exit
+from cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
+BOARD = Path(sys.executable).parent / "board"
+PACK = ["board-pack", "--period", "2017-02", "--compare", "2016-11"]
+
+
+def _run(argv: list[str]) -> int:
+    """main() as a shell sees it: argparse's own exits (usage errors) become their code."""
+    try:
+        return main(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
 
 
 def _submissions(db_path: Path) -> int:
-    conn = duckdb.connect(str(db_path))
+    conn = duckdb.connect(str(db_path), read_only=True)
     try:
         row = conn.execute("SELECT max(submission_id) FROM submission_log").fetchone()
     finally:
@@ -23,53 +38,150 @@ def _submissions(db_path: Path) -> int:
     return int(row[0])
 
 
-def test_check_prints_every_problem_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(DATA / "bad" / "text_in_value.xlsx")]) == 1
+def test_check_prints_every_problem_and_exits_1(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(DATA / "bad" / "text_in_value.xlsx"), "--db", str(db_path)]) == Exit.REFUSED
     out = capsys.readouterr().out
     assert "row 5, column 'Value', cell C5: text where a number belongs (found 'abc'" in out
 
 
-def test_check_exits_2_for_a_refused_file(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(DATA / "bad" / "macro.xlsx")]) == 2
-    assert "Macro file refused" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("name", "says"), [("macro.xlsx", "Macro file refused"), ("png_named.xlsx", "Not a spreadsheet")]
+)
+def test_a_refused_file_exits_4_and_says_why(
+    db_path: Path, name: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(DATA / "bad" / name), "--db", str(db_path)]) == Exit.UNREADABLE
+    assert says in capsys.readouterr().err
 
 
-def test_check_a_good_file_exits_0_and_stores_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = DATA / "good" / "kpi_long_semicolon_bom.csv"
+def test_a_missing_file_exits_4(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(tmp_path / "nowhere.xlsx"), "--db", str(db_path)]) == Exit.UNREADABLE
+    assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_check_a_good_file_exits_0_and_stores_nothing(db_path: Path) -> None:
     before = _submissions(db_path)
-    assert main(["check", str(good), "--db", str(db_path)]) == 0
+    assert main(["check", str(DATA / "good" / "kpi_long_semicolon_bom.csv"), "--db", str(db_path)]) == Exit.OK
     assert _submissions(db_path) == before
 
 
 def test_load_stores_then_says_nothing_changed(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = DATA / "good" / "kpi_wide_mixed_months.xlsx"
     new_id = _submissions(db_path) + 1
-    assert main(["load", str(good), "--db", str(db_path), "--user", "scheduler"]) == 0
+    assert main(["load", str(good), "--db", str(db_path), "--user", "scheduler"]) == Exit.OK
     assert f"Stored as submission {new_id}" in capsys.readouterr().out
-    assert main(["load", str(good), "--db", str(db_path)]) == 0
+    assert main(["load", str(good), "--db", str(db_path)]) == Exit.OK
     assert f"already loaded as submission {new_id}" in capsys.readouterr().out
     assert _submissions(db_path) == new_id
 
 
 def test_load_with_rag_months(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = DATA / "good" / "plan_relative_headings.xlsx"
-    assert main(["load", str(plan), "--db", str(db_path)]) == 1
+    assert main(["load", str(plan), "--db", str(db_path)]) == Exit.REFUSED
     assert "give it, e.g. Initial=2017-02" in capsys.readouterr().out
     months = ["--rag-month", "Initial=2015-09", "--rag-month", "Previous=2016-11", "--rag-month", "Current=Feb 2017"]
-    assert main(["load", str(plan), "--db", str(db_path), *months]) == 0
+    assert main(["load", str(plan), "--db", str(db_path), *months]) == Exit.OK
 
 
 def test_init_refuses_to_overwrite_unless_forced(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["init", "--db", str(db_path)]) == 2
+    assert main(["init", "--db", str(db_path)]) == Exit.REFUSED
     assert "already exists" in capsys.readouterr().err
-    assert main(["init", "--db", str(db_path), "--force"]) == 0
+    assert main(["init", "--db", str(db_path), "--force"]) == Exit.OK
     assert list(db_path.parent.glob("dashboard.duckdb.replaced-*"))  # the old file is kept
+    assert not list(db_path.parent.glob("*.building-*"))
 
 
-def test_module_runs_as_a_command(tmp_path: Path) -> None:
-    db = tmp_path / "new.duckdb"
-    result = subprocess.run(
-        [sys.executable, "-m", "loaders", "init", "--db", str(db)], cwd=ROOT, capture_output=True, text=True
+def test_lait_reloading_the_shipped_extract_changes_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _submissions(db_path)
+    assert main(["lait", "--db", str(db_path), "--user", "nightly"]) == Exit.OK
+    assert "already loaded" in capsys.readouterr().out
+    assert _submissions(db_path) == before
+
+
+def test_lait_without_its_files_exits_4(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lait", str(tmp_path), "--db", str(db_path)]) == Exit.UNREADABLE
+    assert "LAIT" in capsys.readouterr().err
+
+
+def test_backup_then_restore_into_a_new_file(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backup", str(tmp_path / "b"), "--db", str(db_path)]) == Exit.OK
+    folder = next((tmp_path / "b").glob("backup-*"))
+    restored = tmp_path / "restored.duckdb"
+    assert main(["restore", str(folder), "--db", str(restored)]) == Exit.OK
+    assert main(["restore", str(folder), "--db", str(restored)]) == Exit.REFUSED  # never overwrites
+    assert "already exists" in capsys.readouterr().err
+    assert _submissions(restored) == _submissions(db_path)
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], ["load"], ["check", "x.csv", "--rag-month", "Feb"], []])
+def test_a_wrong_command_line_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(argv) == Exit.USAGE
+    assert "usage: board" in capsys.readouterr().err
+
+
+def test_board_pack_on_a_fresh_checkout_builds_the_database_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first thing a new user tries: no database yet. The command builds it, as the dashboard does."""
+    fresh, out = tmp_path / "fresh.duckdb", tmp_path / "pack.xlsx"
+    assert main([*PACK, "--out", str(out), "--db", str(fresh)]) == Exit.OK
+    assert "building it from the seed council's data first" in capsys.readouterr().err
+    assert openpyxl.load_workbook(out)["Table 1"]["A1"].value.startswith("Sunderland")
+    assert main(["users", "list", "--db", str(fresh)]) == Exit.OK  # and the next command just uses it
+    assert "building" not in capsys.readouterr().err
+
+
+@pytest.fixture
+def held(db_path: Path) -> Iterator[Path]:
+    """Another process holding the database file open for writing, as a running dashboard on DuckDB does."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+         "sys.stdin.read()", str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"ok"
+    yield db_path
+    holder.kill()
+    holder.wait()
+
+
+def test_a_store_held_past_the_wait_exits_3_and_changes_nothing(held: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = DATA / "good" / "kpi_wide_mixed_months.xlsx"
+    assert main(["load", str(good), "--db", str(held), "--wait", "0.5"]) == Exit.BUSY
+    err = capsys.readouterr().err
+    assert "in use by another process" in err and "Nothing was changed" in err and "--wait" in err
+
+
+def test_a_file_that_is_not_a_database_exits_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("not a database\n" * 100)
+    assert main(["users", "list", "--db", str(bogus)]) == Exit.UNREACHABLE
+    assert f"cannot open {bogus}" in capsys.readouterr().err
+    assert bogus.read_text().startswith("not a database")
+
+
+def test_the_console_script_is_installed_and_runs(tmp_path: Path) -> None:
+    """pyproject.toml's [project.scripts] entry, installed by scripts/setup.sh, run from another folder."""
+    assert BOARD.exists(), "run `bash scripts/setup.sh` (it installs the project with `pip install -e .`)"
+    done = subprocess.run([str(BOARD), "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "exit codes:" in done.stdout and "board-pack" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "argv"),
+    [
+        ("loaders", ["check", str(DATA / "good" / "kpi_long_semicolon_bom.csv")]),
+        ("store", ["users", "list"]),
+        ("reports", ["board-pack", "--period", "2017-02", "--compare", "2016-11", "--out", "OUT"]),
+        ("cli", ["users", "list"]),
+    ],
+)
+def test_the_old_python_dash_m_forms_are_aliases(db_path: Path, tmp_path: Path, module: str, argv: list[str]) -> None:
+    argv = [str(tmp_path / "pack.xlsx") if a == "OUT" else a for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-m", module, *argv, "--db", str(db_path)], cwd=ROOT, capture_output=True, text=True
     )
-    assert result.returncode == 0, result.stderr
-    assert db.exists()
+    assert done.returncode == 0, done.stderr
+    usage = subprocess.run([sys.executable, "-m", module, "nonsense"], cwd=ROOT, capture_output=True, text=True)
+    assert usage.returncode == Exit.USAGE and f"usage: python -m {module}" in usage.stderr

@@ -1,11 +1,13 @@
-"""Docs that cannot go stale: the README names every analyst view, command and the two commands."""
+"""Docs that cannot go stale: the README names every analyst view, every subcommand, every exit code and the
+two commands."""
 
 import re
 from pathlib import Path
 
 import duckdb
 
-from loaders.__main__ import build_parser
+from cli.exit_codes import MEANING, Exit
+from cli.main import commands as subcommands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -19,10 +21,19 @@ def test_every_analyst_view_is_documented(db: duckdb.DuckDBPyConnection) -> None
     assert undocumented == []
 
 
-def test_every_loader_command_is_documented() -> None:
-    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name in commands:
-        assert f"python -m loaders {name}" in README
+def test_every_subcommand_is_documented() -> None:
+    """Each subcommand, nested ones too ("users add"), appears in README as `board NAME`."""
+    names = subcommands()
+    assert {"check", "load", "init", "lait", "users list", "users add", "backup", "restore", "board-pack"} <= set(names)
+    undocumented = sorted(name for name in names if not re.search(rf"board {re.escape(name)}\b", README))
+    assert undocumented == []
+
+
+def test_the_exit_code_table_is_the_one_the_command_line_uses() -> None:
+    """README's one table of exit codes has a row per code, in order, with the meaning cli/exit_codes.py gives."""
+    section = README.split("\n## Command line\n")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| (\d+) \| (.+?) \|$", section, re.M)
+    assert [(int(code), meaning) for code, meaning in rows] == [(int(code), MEANING[code]) for code in Exit]
 
 
 def test_readme_has_exactly_the_two_commands_and_ci_runs_the_test_one() -> None:

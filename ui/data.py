@@ -11,7 +11,6 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders.seed import ensure_default
 from store import connect, default_db_path
 
 R = TypeVar("R")
@@ -19,8 +18,8 @@ R = TypeVar("R")
 
 @st.cache_resource(show_spinner="Opening the dashboard's database…")
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process's read-write connection; builds the default database on first start."""
-    return connect(ensure_default(default_db_path()))
+    """The process's read-write connection (dashboard.py builds the default database first, on first start)."""
+    return connect(default_db_path())
 
 
 def _latest_event() -> int:
