@@ -6,7 +6,9 @@ them, but that is only a convenience: every page checks the role itself on every
 
 import streamlit as st
 
+from cli.seed import ensure_default
 from loaders import isolated
+from store import default_db_path
 from ui import auth
 from ui.data import refresh_version
 
@@ -25,6 +27,7 @@ PAGES = [
     ("Admin", "views/users.py", "Users", ":material/group:"),
 ]
 
+ensure_default(default_db_path())  # first start: build the database from the seed data
 refresh_version()
 auth.announce_first_start()
 user = auth.current_user()
