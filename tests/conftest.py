@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
@@ -16,7 +17,9 @@ if str(ROOT) not in sys.path:
 
 from cli.seed import build_default  # noqa: E402
 from store import connect  # noqa: E402
-from tests.helpers import Pages  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.helpers import Pages
 
 DATA = Path(__file__).parent / "data"
 
@@ -59,4 +62,6 @@ def app_db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def pages(app_db: Path) -> Pages:
     """The dashboard's pages under AppTest on a private seed copy, opened signed out or as a role:
     `pages.open("views/upload.py", "uploader")`; `pages.app(role, script=...)` for an unrun AppTest."""
+    from tests.helpers import Pages  # imports Streamlit and the UI: only for tests that open pages
+
     return Pages(app_db)

@@ -1,11 +1,18 @@
-"""Small builders for test workbooks (fictional council, code 999)."""
+"""Test helpers: builders for test workbooks (fictional council, code 999) and the pages under AppTest."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from store import accounts, connect
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def xlsx(rows: Sequence[Sequence[object]], sheet: str = "Data") -> bytes:
@@ -39,3 +46,71 @@ def large_kpi_return(rows: int, months: int = 250) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- pages under AppTest
+
+PASSWORD = "correct horse battery"
+PEOPLE = {"viewer": "viewer-person", "uploader": "uploader-person", "admin": "root"}
+USER_KEY, STAMP_KEY = "auth.user", "auth.stamp"  # where ui.auth keeps who signed in, and their password version
+
+
+class Pages:
+    """The dashboard's pages under AppTest, on one test's database, as someone with a role.
+
+    One way to be signed in: an account in the store (made if missing) and the session naming it, as
+    `ui.auth` leaves it after a successful sign-in. The sign-in form itself is tested on its own
+    (tests/test_auth_pages.py); every other page test starts signed in this way, or signed out."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+
+    def account(self, role: str, name: str | None = None) -> accounts.Account:
+        """The account `name` (default: PEOPLE[role]), made with `role` if it does not exist."""
+        conn = connect(self.db_path)
+        try:
+            if accounts.get(conn, "root") is None:  # first start is over: an admin exists
+                accounts.add(conn, "root", "admin", PASSWORD, by="test")
+            username = name or PEOPLE[role]
+            return accounts.get(conn, username) or accounts.add(conn, username, role, PASSWORD, by="test")
+        finally:
+            conn.close()
+
+    def app(self, role: str | None = None, *, script: str = "dashboard.py", name: str | None = None) -> AppTest:
+        """`script` under AppTest, not yet run, signed in with `role` (None: signed out)."""
+        at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+        if role is None:
+            self.account("admin")
+        else:
+            person = self.account(role, name)
+            at.session_state[USER_KEY] = person.username
+            at.session_state[STAMP_KEY] = person.password_version
+        return at
+
+    def open(self, page: str = "views/overview.py", role: str | None = None, *, name: str | None = None) -> AppTest:
+        """The dashboard run and then `page` opened through its navigation, as a person clicks to it."""
+        at = self.app(role, name=name).run()
+        if page != "views/overview.py":  # the default page
+            at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+
+def in_navigation(at: AppTest, page: str) -> bool:
+    """Whether the run dashboard `at` offers `page` in its navigation (AppTest refuses to open others)."""
+    try:
+        at.switch_page(page)
+    except ValueError:
+        return False
+    return True
+
+
+def shown(element: object) -> str:
+    """Text as a reader sees it: the pages Markdown-escape data text, so drop the escapes."""
+    text = element if isinstance(element, str) else getattr(element, "value", "")
+    return str(text).replace("\\", "")
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table shown with a column called `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+from tests.helpers import Pages, shown
+
 PAGE = "views/benchmarking.py"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
 
-def _open() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    return at.run()
-
-
 def _shown(at: AppTest) -> str:
     """Everything written as text, as the reader sees it (Markdown escapes removed)."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-    return "\n".join(parts).replace("\\", "")
+    return "\n".join(shown(e) for e in (*at.markdown, *at.caption, *at.info))
 
 
-def test_opens_on_the_home_council_and_the_caseload_measure(app_db: Path) -> None:
-    at = _open()
+def test_opens_on_the_home_council_and_the_caseload_measure(pages: Pages) -> None:
+    at = pages.open(PAGE)
     assert not at.exception
     assert at.title[0].value == "Compare with other councils"
     assert at.selectbox(key="benchmarking.council").value == "394"
@@ -42,8 +33,8 @@ def test_opens_on_the_home_council_and_the_caseload_measure(app_db: Path) -> Non
     assert "Shown beside the local KPI SW_CASELOAD_AVG" in text
 
 
-def test_every_chart_has_its_table_and_download(app_db: Path) -> None:
-    at = _open()
+def test_every_chart_has_its_table_and_download(pages: Pages) -> None:
+    at = pages.open(PAGE)
     assert len(at.get("plotly_chart")) == 3
     assert len(at.get("download_button")) == 3
     comparison = at.dataframe[0].value.set_index("Period")
@@ -55,8 +46,8 @@ def test_every_chart_has_its_table_and_download(app_db: Path) -> None:
     assert len(everyone) == 153 and set(everyone["Period"]) == {"2025"}
 
 
-def test_search_a_measure_by_the_words_of_its_description(app_db: Path) -> None:
-    at = _open()
+def test_search_a_measure_by_the_words_of_its_description(pages: Pages) -> None:
+    at = pages.open(PAGE)
     at.text_input(key="benchmarking.search").set_value("care leavers education employment").run()
     measure = at.selectbox(key="benchmarking.measure")
     assert "CareLeaverEET" in measure.options or any("Education, Employment" in o for o in measure.options)
@@ -68,8 +59,8 @@ def test_search_a_measure_by_the_words_of_its_description(app_db: Path) -> None:
     assert "Shown beside the local KPI CL_NEET on the KPI trends page, as 100 - value" in text
 
 
-def test_older_neighbour_groups_can_be_chosen(app_db: Path) -> None:
-    at = _open()
+def test_older_neighbour_groups_can_be_chosen(pages: Pages) -> None:
+    at = pages.open(PAGE)
     at.selectbox(key="benchmarking.grouping").set_value("2021").run()
     assert not at.exception
     text = _shown(at)
@@ -78,8 +69,8 @@ def test_older_neighbour_groups_can_be_chosen(app_db: Path) -> None:
     assert "Rotherham" not in at.dataframe[0].value.columns  # only in the 2025 groups
 
 
-def test_a_measure_with_no_better_direction_is_not_ranked(app_db: Path) -> None:
-    at = _open()
+def test_a_measure_with_no_better_direction_is_not_ranked(pages: Pages) -> None:
+    at = pages.open(PAGE)
     at.selectbox(key="benchmarking.topic").set_value("Children's Services Workforce").run()
     at.selectbox(key="benchmarking.measure").set_value("Social_Work_Starters").run()
     assert not at.exception
@@ -88,15 +79,15 @@ def test_a_measure_with_no_better_direction_is_not_ranked(app_db: Path) -> None:
     assert len(at.get("plotly_chart")) == 2  # comparison and every council; no rank chart
 
 
-def test_words_matching_nothing_say_so(app_db: Path) -> None:
-    at = _open()
+def test_words_matching_nothing_say_so(pages: Pages) -> None:
+    at = pages.open(PAGE)
     at.text_input(key="benchmarking.search").set_value("zebra crossing patrols").run()
     assert not at.exception
     assert "No measure matches those words" in at.warning[0].value
 
 
-def test_another_council_including_one_that_no_longer_exists(app_db: Path) -> None:
-    at = _open()
+def test_another_council_including_one_that_no_longer_exists(pages: Pages) -> None:
+    at = pages.open(PAGE)
     at.selectbox(key="benchmarking.council").set_value("909").run()  # Cumbria, split in 2023
     assert not at.exception
     assert "Cumbria" in _shown(at)
