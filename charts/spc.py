@@ -231,8 +231,17 @@ def spc_table(
     )
 
 
-def spc_caption(result: spc.Spc, name: str, unit: str) -> str:
-    """What the SPC chart shows, in words."""
+def spc_caption(
+    series: pd.DataFrame,
+    name: str,
+    unit: str,
+    polarity: str | None,
+    target: float | None = None,
+    rebases: pd.DataFrame | None = None,
+    screen: bool = True,
+) -> str:
+    """What `spc_chart` shows, in words: the limits, how many special causes, both icons."""
+    result = analyse_series(series, polarity, target, rebases, screen)
     if len(result.values) == 0:
         return f"{name}: no observations yet."
     if not result.has_limits:
@@ -257,15 +266,14 @@ def spc_caption(result: spc.Spc, name: str, unit: str) -> str:
     return text
 
 
-def summary_matrix(summary: pd.DataFrame, *, link: bool = False) -> pd.DataFrame:
+def summary_matrix(summary: pd.DataFrame) -> pd.DataFrame:
     """The Making Data Count summary: variation (rows) by assurance (columns); each cell lists its KPIs
-    with latest value and target ('; '-separated). `link=True` makes each name a Markdown link to
-    its chart (names must already be Markdown-escaped by the caller)."""
+    with latest value and target ('; '-separated)."""
     rows = [v for v in spc.VARIATION_ORDER if v in set(summary["variation"])]
     cols = [a for a in spc.ASSURANCE_ORDER if a in set(summary["assurance"])]
     cells: dict[tuple[str, str], list[str]] = {}
     for _, row in summary.iterrows():
-        name = f"[{row['name']}](/kpi_trends?kpi={row['kpi_code']})" if link else str(row["name"])
+        name = str(row["name"])
         target = "no target" if pd.isna(row["target"]) else f"target {format_value(row['target'], row['unit'])}"
         text = f"{name} ({format_value(row['latest_value'], row['unit'])}, {target})"
         cells.setdefault((row["variation"], row["assurance"]), []).append(text)

@@ -77,8 +77,16 @@ def remove_rebase(conn: duckdb.DuckDBPyConnection, kpi_code: str, when: date, re
     return _insert(conn, kpi_code, when, reason, False, user)
 
 
-def rebases(conn: duckdb.DuckDBPyConnection, kpi_code: str) -> pd.DataFrame:
-    """The KPI's current rebases, earliest first: rebase_from, reason, saved_by, saved_at, entry_id."""
+def rebase_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """Grows with every rebase saved or taken away: a cache key for pages that show SPC."""
+    frame = fetch_df(conn, "SELECT coalesce(max(entry_id), 0) FROM spc_rebase_entry")
+    return int(frame.to_numpy()[0, 0])
+
+
+def rebases(conn: duckdb.DuckDBPyConnection, kpi_code: str, version: int = 0) -> pd.DataFrame:
+    """The KPI's current rebases, earliest first: rebase_from, reason, saved_by, saved_at, entry_id.
+    `version` (`rebase_version`) is a cache key only."""
+    del version
     frame = fetch_df(
         conn,
         """SELECT rebase_from, reason, saved_by, saved_at, entry_id FROM spc_rebases
@@ -96,8 +104,9 @@ def all_rebases(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
-def rebase_history(conn: duckdb.DuckDBPyConnection, kpi_code: str) -> pd.DataFrame:
-    """Every version of the KPI's rebases, newest first, taken-away ones included."""
+def rebase_history(conn: duckdb.DuckDBPyConnection, kpi_code: str, version: int = 0) -> pd.DataFrame:
+    """Every version of the KPI's rebases, newest first, taken-away ones included (`version`: a cache key)."""
+    del version
     frame = fetch_df(
         conn,
         """SELECT entry_id, rebase_from, CASE WHEN active THEN 'set' ELSE 'taken away' END AS change, reason,

@@ -23,9 +23,13 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def spc_summary(conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None) -> pd.DataFrame:
+def spc_summary(
+    conn: duckdb.DuckDBPyConnection, la_code: str, as_of: date | None = None, version: int = 0
+) -> pd.DataFrame:
     """One row per KPI with at least one observation up to `as_of` (every KPI's latest otherwise),
-    in the order of `domain.spc.VARIATION_ORDER` then name."""
+    in the order of `domain.spc.VARIATION_ORDER` then name. `version` (store.rebase.rebase_version)
+    is a cache key only: a saved rebase changes the summary without a new upload."""
+    del version
     cur = conn.cursor()
     try:
         cur.execute(
