@@ -216,3 +216,38 @@ def test_a_link_from_the_summary_opens_the_kpi(demo: Pages) -> None:
     at.run()
     at.switch_page(PAGE).run()
     assert at.selectbox(key="kpi.code").value == "DEMO_CL_NEET"
+
+
+# ---------------------------------------------------------------- the demonstration data itself
+
+
+def test_demo_build_never_replaces_another_councils_store(db_path: Path) -> None:
+    with pytest.raises(FileExistsError, match="already exists"):
+        _demo_module().build_demo(db_path)
+    with pytest.raises(FileExistsError, match="holds council 394's data"):
+        _demo_module().build_demo(db_path, overwrite=True)
+
+
+def test_demo_holds_the_patterns_its_notes_promise(demo_db_file: Path) -> None:
+    from charts.spc import analyse_series
+    from domain import spc
+    from store.plan_queries import kpi_series
+
+    conn = connect(demo_db_file, read_only=True)
+    try:
+
+        def result(code: str, polarity: str, rebase: pd.DataFrame | None = None) -> spc.Spc:
+            return analyse_series(kpi_series(conn, code, "999"), polarity, rebases=rebase)
+
+        caseload = result("DEMO_CASELOAD", "lower")
+        assert caseload.rule[-7:] == (spc.TREND,) * 7 and not any(caseload.rule[:29])
+        unallocated = result("DEMO_UNALLOCATED", "lower")
+        assert [i for i, r in enumerate(unallocated.rule) if r] == [28]  # Feb 2026 only
+        assert unallocated.rule[28] == spc.OUTSIDE
+        shift = pd.DataFrame({"rebase_from": [pd.Timestamp("2025-04-01")], "reason": ["service started"]})
+        assert any(result("DEMO_RETURN_INTERVIEWS", "higher").rule)
+        assert not any(result("DEMO_RETURN_INTERVIEWS", "higher", shift).rule)  # each side of the step is stable
+        notes = conn.execute("SELECT value FROM settings WHERE key = 'fictional'").fetchone()
+        assert notes is not None and notes[0].startswith("FICTIONAL")
+    finally:
+        conn.close()
