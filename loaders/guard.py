@@ -2,21 +2,26 @@
 
 Decides the file type by its bytes, never by its name; looks inside an xlsx only at the
 zip directory and at size-capped, streamed XML, so a 400 MB sheet in a 400 KB file is
-refused without being inflated.
+refused without being inflated. Every XML part a reader will parse is checked with a real
+parser before any cell is read: no DTD or entity declarations (defusedxml's rules), and no
+sheet declaring more rows or columns than the limits. `scan_sheets` then reads each sheet's
+XML in full (loaders.sheet_xml) while fastexcel reads its values.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import posixpath
 import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal, TypeVar
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
+from loaders.number_formats import GENERAL, NumberFormat, number_format
 from loaders.problems import RefusedFile, UnreadableFile
+from loaders.sheet_xml import SheetScan, UnsafeXml, check_prolog, range_bounds, scan_head, scan_sheet
 
 MAX_FILE_BYTES = 100 * 1024**2
 MAX_ENTRY_BYTES = 512 * 1024**2
@@ -25,26 +30,33 @@ MAX_RATIO = 100
 MAX_ROWS = 1_100_000
 MAX_COLUMNS = 500
 _CHUNK = 1024**2
-_OVERLAP = 512
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 Kind = Literal["xlsx", "csv"]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
-class SheetXml:
-    """What the raw XML says about one worksheet: where its cells start, which are percentages."""
+class SheetPart:
+    """One worksheet as the workbook lists it: its tab name, its zip part, and whether it is hidden."""
 
     name: str
-    origin_row: int
-    origin_col: int
-    percent_cells: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    path: str
+    state: str = "visible"  # visible, hidden or veryHidden
+
+    @property
+    def hidden(self) -> bool:
+        return self.state != "visible"
 
 
 @dataclass(frozen=True)
 class Inspected:
     kind: Kind
-    sheets: tuple[SheetXml, ...] = ()
+    sheets: tuple[SheetPart, ...] = ()
+    formats: tuple[NumberFormat, ...] = ()  # the number format of each cell style (cellXfs index)
     text: str = ""
+    date1904: bool = False
 
 
 def inspect_bytes(data: bytes, file_name: str) -> Inspected:
@@ -71,7 +83,7 @@ def inspect_bytes(data: bytes, file_name: str) -> Inspected:
             file_name,
         )
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return Inspected("xlsx", _inspect_xlsx(data, file_name))
+        return _inspect_xlsx(data, file_name)
     return Inspected("csv", text=_decode_text(data, file_name))
 
 
@@ -107,26 +119,31 @@ def _decode_text(data: bytes, file_name: str) -> str:
     return text
 
 
-def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
+def _open_zip(data: bytes, file_name: str) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = {info.filename: info for info in archive.infolist()}
+        return archive, {info.filename: info for info in archive.infolist()}
     except (zipfile.BadZipFile, ValueError, OSError):
         raise UnreadableFile(
             "the file looks like a workbook but its zip structure is broken. Open and re-save it in Excel.",
             "Damaged workbook",
             file_name,
         ) from None
-    if "xl/workbook.xml" not in infos and "xl/workbook.bin" not in infos:
-        raise RefusedFile(
-            "this is a zip archive but not an Excel workbook (.docx, .ods or other). Upload .xlsx or CSV.",
-            "Not a spreadsheet",
-            file_name,
-        )
+
+
+def _inspect_xlsx(data: bytes, file_name: str) -> Inspected:
+    archive, infos = _open_zip(data, file_name)
     if "xl/workbook.bin" in infos:
         raise RefusedFile(
             "binary workbooks (.xlsb) are not supported. Save as .xlsx.",
             "Unsupported format",
+            file_name,
+        )
+    workbook_path = _workbook_path(archive, infos, file_name)
+    if workbook_path not in infos:
+        raise RefusedFile(
+            "this is a zip archive but not an Excel workbook (.docx, .ods or other). Upload .xlsx or CSV.",
+            "Not a spreadsheet",
             file_name,
         )
     content_types = _read_capped(archive, infos.get("[Content_Types].xml"), file_name)
@@ -136,6 +153,53 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
             "Macro file refused",
             file_name,
         )
+    _check_sizes(infos, file_name)
+    workbook = _parse_xml(_read_capped(archive, infos[workbook_path], file_name), "workbook.xml", file_name)
+    parts = _workbook_rels(archive, infos, workbook_path, file_name)
+    sheets = tuple(_sheets(workbook, parts, infos))
+    formats: tuple[NumberFormat, ...] = ()
+    for kind, path in parts.values():
+        if path not in infos:
+            continue
+        if kind == "styles":
+            formats = _formats(_parse_xml(_read_capped(archive, infos[path], file_name), path, file_name))
+        elif kind == "sharedStrings":
+            _safe(check_prolog, _stream_capped(archive, infos[path], file_name), path, file_name)
+    for sheet in sheets:
+        _check_dimension(sheet.name, _safe(scan_head, _stream_capped(archive, infos[sheet.path], file_name),
+                                           sheet.path, file_name), file_name)  # fmt: skip
+    return Inspected("xlsx", sheets, formats, date1904=_date1904(workbook))
+
+
+def scan_sheets(data: bytes, inspected: Inspected, file_name: str) -> dict[str, SheetScan]:
+    """Each sheet's XML read in full (percent cells, hidden rows, merged ranges, the first rows' cells)."""
+    archive, infos = _open_zip(data, file_name)
+    scans = {}
+    for sheet in inspected.sheets:
+        info = infos[sheet.path]
+        scans[sheet.name] = _safe(
+            lambda opener: scan_sheet(opener, inspected.formats),
+            lambda: _stream_capped(archive, info, file_name),  # noqa: B023 - used before the next iteration
+            sheet.path,
+            file_name,
+        )
+    return scans
+
+
+def _safe(check: Callable[[_T], _R], source: _T, part: str, file_name: str) -> _R:
+    """Run a streamed XML check; unsafe or broken XML becomes the one refusal users see."""
+    try:
+        return check(source)
+    except (UnsafeXml, DefusedXmlException, ValueError) as exc:
+        raise RefusedFile(
+            f"part '{part}' of the workbook is not valid or safe XML ({type(exc).__name__}).",
+            "Unsafe or damaged workbook",
+            file_name,
+        ) from None
+
+
+def _check_sizes(infos: dict[str, zipfile.ZipInfo], file_name: str) -> None:
+    """Zip bombs are refused from the zip directory, before anything is inflated."""
     total = 0
     for info in infos.values():
         total += info.file_size
@@ -154,16 +218,6 @@ def _inspect_xlsx(data: bytes, file_name: str) -> tuple[SheetXml, ...]:
             "File too large when unpacked",
             file_name,
         )
-    percent_styles = _percent_styles(_read_capped(archive, infos.get("xl/styles.xml"), file_name))
-    return tuple(
-        _inspect_sheet(
-            name,
-            _stream_capped(archive, infos.get(path), file_name),
-            percent_styles,
-            file_name,
-        )
-        for name, path in _sheet_paths(archive, infos, file_name)
-    )
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_name: str) -> bytes:
@@ -197,6 +251,7 @@ def _stream_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, file_
 
 
 def _parse_xml(data: bytes, part: str, file_name: str) -> ElementTree.Element:
+    """A small part (workbook, relationships, styles) parsed whole by defusedxml."""
     try:
         return ElementTree.fromstring(data)
     except Exception as exc:  # noqa: BLE001 - defusedxml raises several types for entity/DTD attacks
@@ -211,114 +266,103 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheet_paths(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], file_name: str) -> list[tuple[str, str]]:
-    workbook = _parse_xml(
-        _read_capped(archive, infos["xl/workbook.xml"], file_name),
-        "workbook.xml",
-        file_name,
-    )
-    rels_xml = _read_capped(archive, infos.get("xl/_rels/workbook.xml.rels"), file_name)
-    targets: dict[str, str] = {}
+def _resolve(base_part: str, target: str) -> str:
+    """A relationship target as a zip path: absolute ('/xl/x.xml') or relative to the part's folder."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
+
+
+def _workbook_path(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], file_name: str) -> str:
+    """The workbook part named by the package's relationships (officeDocument), else xl/workbook.xml."""
+    rels = _read_capped(archive, infos.get("_rels/.rels"), file_name)
+    if rels:
+        for rel in _parse_xml(rels, "_rels/.rels", file_name):
+            if rel.get("Type", "").endswith("/officeDocument") and rel.get("Target"):
+                path = _resolve("", rel.get("Target", ""))
+                if path in infos:
+                    return path
+    return "xl/workbook.xml"
+
+
+def _workbook_rels(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], workbook_path: str, file_name: str
+) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (kind such as 'worksheet', 'styles', 'sharedStrings'; zip path)."""
+    rels_path = posixpath.join(posixpath.dirname(workbook_path), "_rels", posixpath.basename(workbook_path) + ".rels")
+    rels_xml = _read_capped(archive, infos.get(rels_path), file_name)
+    parts: dict[str, tuple[str, str]] = {}
     if rels_xml:
-        for rel in _parse_xml(rels_xml, "workbook.xml.rels", file_name):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[rel.get("Id", "")] = target
-    sheets = []
+        for rel in _parse_xml(rels_xml, rels_path, file_name):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            parts[rel.get("Id", "")] = (kind, _resolve(workbook_path, rel.get("Target", "")))
+    return parts
+
+
+def _sheets(
+    workbook: ElementTree.Element, parts: dict[str, tuple[str, str]], infos: dict[str, zipfile.ZipInfo]
+) -> Iterator[SheetPart]:
     for element in workbook.iter():
         if _local(element.tag) == "sheet":
-            rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-            path = targets.get(rel_id, "")
+            rel_id = element.get(f"{{{_RELS}}}id") or next(
+                (v for k, v in element.attrib.items() if _local(k) == "id"), ""
+            )
+            path = parts.get(rel_id, ("", ""))[1]
             if path in infos:
-                sheets.append((element.get("name", ""), path))
-    return sheets
+                yield SheetPart(element.get("name", ""), path, element.get("state", "visible"))
 
 
-def _percent_styles(styles_xml: bytes) -> frozenset[int]:
-    """Indices of cell styles (cellXfs) whose number format shows a percentage."""
-    if not styles_xml:
-        return frozenset()
-    root = ElementTree.fromstring(styles_xml)
-    percent_formats = {9, 10}
-    for element in root.iter():
+def _date1904(workbook: ElementTree.Element) -> bool:
+    return any(
+        _local(e.tag) == "workbookPr" and e.get("date1904", "").lower() in {"1", "true"} for e in workbook.iter()
+    )
+
+
+def _formats(styles: ElementTree.Element) -> tuple[NumberFormat, ...]:
+    """The number format of every cell style (cellXfs, in order), from custom codes and the built-in ids."""
+    custom: dict[int, str] = {}
+    for element in styles.iter():
         if _local(element.tag) == "numFmt":
-            code = re.sub(r'"[^"]*"|\\.', "", element.get("formatCode", ""))
-            if "%" in code:
-                percent_formats.add(int(element.get("numFmtId", "-1")))
-    found: set[int] = set()
-    for element in root.iter():
+            try:
+                custom[int(element.get("numFmtId", ""))] = element.get("formatCode", "")
+            except ValueError:
+                continue
+    for element in styles.iter():
         if _local(element.tag) == "cellXfs":
-            for index, xf in enumerate(x for x in element if _local(x.tag) == "xf"):
-                if int(xf.get("numFmtId", "0")) in percent_formats:
-                    found.add(index)
-    return frozenset(found)
+            found = []
+            for xf in (x for x in element if _local(x.tag) == "xf"):
+                try:
+                    found.append(number_format(int(xf.get("numFmtId", "0")), custom))
+                except ValueError:
+                    found.append(GENERAL)
+            return tuple(found)
+    return ()
 
 
-_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>/]*>\s*<(?:v|is|f)[ >]')
-_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
-_LAST_ROW = re.compile(rb'<row [^>]*?r="(\d+)"')
+def _check_dimension(name: str, head: SheetScan, file_name: str) -> None:
+    """A sheet declaring more rows or columns than the limits is refused before any reader allocates it."""
+    if ":" not in head.dimension:
+        return
+    try:
+        first_row, first_col, last_row, last_col = range_bounds(head.dimension)
+    except ValueError:
+        return
+    rows, cols = last_row - first_row + 1, last_col - first_col + 1
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise RefusedFile(
+            f"sheet '{name}' declares {rows:,} rows by {cols:,} columns; the limits are "
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns.",
+            "Sheet too large",
+            file_name,
+        )
 
 
-def _col_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ch - 64)
-    return index - 1
-
-
-def _inspect_sheet(name: str, chunks: Iterable[bytes], percent_styles: frozenset[int], file_name: str) -> SheetXml:
-    """One pass over a sheet's XML, a chunk at a time: size limits, where cells start, percentage cells.
-
-    Consecutive chunks overlap by a few hundred bytes so no tag is missed at a boundary; the results
-    are minima, maxima and sets, which a tag seen twice does not change.
-    """
-    percent_pattern = _percent_pattern(percent_styles)
-    origin_row: int | None = None
-    origin_col: int | None = None
-    percent: set[tuple[int, int]] = set()
-    carry = b""
-    first = True
-    for chunk in chunks:
-        buffer = carry + chunk
-        if first:
-            _check_dimension(name, buffer, file_name)
-            first = False
-        tail = buffer.rfind(b"<row ")
-        if tail >= 0 and (last := _LAST_ROW.match(buffer, tail)) and int(last[1]) > MAX_ROWS:
-            raise RefusedFile(
-                f"sheet '{name}' has rows up to {int(last[1]):,}; the limit is {MAX_ROWS:,}.",
-                "Sheet too large",
-                file_name,
-            )
-        if origin_col != 0:
-            for match in _VALUED_CELL.finditer(buffer):
-                row, col = int(match[2]), _col_index(match[1])
-                origin_row = row if origin_row is None else min(origin_row, row)
-                origin_col = col if origin_col is None else min(origin_col, col)
-                if origin_col == 0:
-                    break
-        if percent_pattern is not None:
-            percent.update((int(m[2]), _col_index(m[1])) for m in percent_pattern.finditer(buffer))
-        carry = buffer[-_OVERLAP:]
-    return SheetXml(name, origin_row or 1, origin_col or 0, frozenset(percent))
-
-
-def _check_dimension(name: str, head: bytes, file_name: str) -> None:
-    if (m := _DIMENSION.search(head, 0, 4096)) and m[3] and m[4]:
-        rows = int(m[4]) - int(m[2] or 1) + 1
-        cols = _col_index(m[3]) - _col_index(m[1] or b"A") + 1
-        if rows > MAX_ROWS or cols > MAX_COLUMNS:
-            raise RefusedFile(
-                f"sheet '{name}' declares {rows:,} rows by {cols:,} columns; the limits are "
-                f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns.",
-                "Sheet too large",
-                file_name,
-            )
-
-
-def _percent_pattern(percent_styles: frozenset[int]) -> re.Pattern[bytes] | None:
-    """Matches cells (column letters, row) whose style shows a percentage; None when no style does."""
-    if not percent_styles:
-        return None
-    styles = b"|".join(str(s).encode() for s in sorted(percent_styles))
-    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + styles + rb')"')
+def check_extent(name: str, rows: int, cols: int, file_name: str) -> None:
+    """The sheet as read (whatever its dimension said) must be within the limits."""
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise RefusedFile(
+            f"sheet '{name}' has {rows:,} rows by {cols:,} columns; the limits are "
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns.",
+            "Sheet too large",
+            file_name,
+        )

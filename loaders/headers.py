@@ -48,9 +48,10 @@ _RAG_LABELS = ("initial", "previous", "current", "rag", "rating", "latest", "bas
 @dataclass
 class RagColumn:
     index: int
-    heading: str
+    heading: str  # as the sheet displays it
     month: date | None
     label: str
+    raw: str = ""  # the cell's value as read ('2016-11-01 00:00:00' for a date shown as Nov-16)
 
 
 @dataclass
@@ -59,7 +60,8 @@ class Header:
 
     shape: Shape
     row: int
-    headings: dict[int, str]
+    headings: dict[int, str]  # as the sheet displays them: what problems name
+    raw: dict[int, str] = field(default_factory=dict)  # the values read, from which months are parsed
     roles: dict[str, int] = field(default_factory=dict)
     rag: list[RagColumn] = field(default_factory=list)
     months: dict[int, date] = field(default_factory=dict)
@@ -75,31 +77,31 @@ def _role(key: str, table: dict[str, tuple[str, ...]]) -> str | None:
     return None
 
 
-def _rag_column(index: int, heading: str) -> RagColumn | None:
+def _rag_column(index: int, heading: str, shown: str) -> RagColumn | None:
     key = heading_key(heading)
     words = key.split()
     month = parse_month(heading)
     if month is not None:
-        return RagColumn(index, heading, month, month.strftime("%b %Y"))
+        return RagColumn(index, shown, month, month.strftime("%b %Y"), heading)
     rest = [w for w in words if w not in {"rag", "rating", "status"}]
     if "rag" in words or "rating" in words or (len(words) == 1 and words[0] in _RAG_LABELS):
         label = " ".join(rest) if rest else "rag"
         if label in _RAG_LABELS or label == "rag":
-            return RagColumn(index, heading, None, label.capitalize())
+            return RagColumn(index, shown, None, label.capitalize(), heading)
     return None
 
 
-def _classify(cells: dict[int, str]) -> list[Header]:
+def _classify(cells: dict[int, str], shown: dict[int, str]) -> list[Header]:
     """Every shape this row could head, with its columns; mandatory roles decide which apply."""
     found = []
-    plan = Header("plan", -1, cells)
-    long = Header("kpi_long", -1, cells)
-    wide = Header("kpi_wide", -1, cells)
+    plan = Header("plan", -1, shown, cells)
+    long = Header("kpi_long", -1, shown, cells)
+    wide = Header("kpi_wide", -1, shown, cells)
     for index, heading in cells.items():
         key = heading_key(heading)
         if not key:
             continue
-        rag = _rag_column(index, heading)
+        rag = _rag_column(index, heading, shown[index])
         if rag is not None:
             plan.rag.append(rag)
         else:
@@ -115,8 +117,8 @@ def _classify(cells: dict[int, str]) -> list[Header]:
             long.roles[role] = index
             wide.roles[role] = index
     described = {"measures", "lead", "timescale", "ofsted"} & plan.roles.keys()
-    labelled = any(not r.heading[:1].isdigit() and parse_month(r.heading) is None for r in plan.rag) or any(
-        "rag" in heading_key(r.heading).split() for r in plan.rag
+    labelled = any(not r.raw[:1].isdigit() and parse_month(r.raw) is None for r in plan.rag) or any(
+        "rag" in heading_key(r.raw).split() for r in plan.rag
     )
     if ({"action", "ref"} & plan.roles.keys()) and plan.rag and (described or labelled):
         found.append(plan)
@@ -127,8 +129,13 @@ def _classify(cells: dict[int, str]) -> list[Header]:
     return found
 
 
-def find_header(frame: pd.DataFrame) -> Header | None:
-    """The first row near the top that heads a plan tracker or a KPI table (long or wide)."""
+def find_header(frame: pd.DataFrame, display: dict[tuple[int, int], str] | None = None) -> Header | None:
+    """The first row near the top that heads a plan tracker or a KPI table (long or wide).
+
+    `display` holds cells whose displayed text differs from their value (a date heading shown as
+    Sep-16): months are read from the value, problems name the column as displayed.
+    """
+    display = display or {}
     best: Header | None = None
     best_score = 0
     for row in range(min(HEADER_SEARCH_ROWS, len(frame))):
@@ -136,7 +143,8 @@ def find_header(frame: pd.DataFrame) -> Header | None:
         cells = {i: clean_text(v) for i, v in enumerate(values.tolist()) if clean_text(v)}
         if len(cells) < 2:
             continue
-        for header in _classify(cells):
+        shown = {i: display.get((row, i), text) for i, text in cells.items()}
+        for header in _classify(cells, shown):
             score = len(header.roles) + len(header.rag) + min(len(header.months), 3)
             if header.shape == "plan" and len(header.roles) < 3:
                 score -= 1
@@ -150,5 +158,6 @@ def find_header(frame: pd.DataFrame) -> Header | None:
 
 def is_repeat_of(header: Header, values: pd.Series) -> bool:
     """True for a heading row repeated further down (page breaks in exported reports)."""
-    same = sum(1 for i, h in header.headings.items() if heading_key(values.get(i)) == heading_key(h))
-    return same >= max(2, len(header.headings) // 2)
+    raw = header.raw or header.headings
+    same = sum(1 for i, h in raw.items() if heading_key(values.get(i)) == heading_key(h))
+    return same >= max(2, len(raw) // 2)

@@ -43,12 +43,13 @@ def read_bytes(
     kpis: list[KpiData] = []
     catalogue = catalogue or Catalogue()
     for sheet in workbook.sheets:
-        header = find_header(sheet.frame)
+        header = find_header(sheet.frame, sheet.display)
         if header is None:
             parsed.sheets_skipped.append(sheet.name)
             continue
         parsed.sheets_used.append((sheet.name, header.shape))
         _warn_ignored_columns(sheet, header, problems)
+        _warn_hidden(sheet, header, problems)
         if header.shape == "plan":
             plans.append(
                 parse_plan(
@@ -92,6 +93,57 @@ def _warn_ignored_columns(sheet: Sheet, header: Header, problems: Problems) -> N
                 found=heading,
                 expected="a known heading (see the templates), or a month for a RAG or KPI column",
             )
+
+
+def _warn_hidden(sheet: Sheet, header: Header, problems: Problems) -> None:
+    """Hidden sheets, rows and columns are read like the rest, and the user is told which they were."""
+    if sheet.hidden:
+        problems.warning(
+            "file.hidden_sheet",
+            "this sheet is hidden in Excel; its table was read",
+            sheet=sheet.name,
+            expected="unhide the sheet (right-click a sheet tab > Unhide) to check what was read",
+        )
+    body = sheet.frame.iloc[header.row + 1 :]
+    if sheet.hidden_rows and len(body):
+        filled = body.notna().any(axis=1)
+        rows = sorted({r for r in sheet.hidden_rows if bool(filled.get(r - sheet.row0, False))})
+        for first, last in _runs(rows):
+            span = (
+                f"row {first} is hidden in Excel; its"
+                if first == last
+                else f"rows {first} to {last} are hidden in Excel; their"
+            )
+            problems.warning(
+                "file.hidden_rows",
+                f"{span} values were read",
+                sheet=sheet.name,
+                row=first,
+                expected="unhide the rows to check them, or delete them if they should not be loaded",
+            )
+    used = set(header.roles.values()) | {c.index for c in header.rag} | set(header.months)
+    for index in sorted(used):
+        if sheet.excel_col(index) in sheet.hidden_cols:
+            problems.warning(
+                "file.hidden_column",
+                "this column is hidden in Excel; its values were read",
+                sheet=sheet.name,
+                row=sheet.excel_row(header.row),
+                column=header.headings.get(index, ""),
+                col_index=sheet.excel_col(index),
+                expected="unhide the column to check it, or delete it if it should not be loaded",
+            )
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """[3, 4, 5, 9] -> [(3, 5), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _extend(catalogue: Catalogue, part: KpiData) -> Catalogue:

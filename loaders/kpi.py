@@ -67,7 +67,7 @@ def to_long(sheet: Sheet, header: Header) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     **attrs,
-                    "month": header.headings[index],
+                    "month": header.raw.get(index, header.headings[index]),
                     "value": body[index],
                     "value_col": index,
                     "month_from_heading": True,
