@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+from tests.helpers import Pages
+from tests.helpers import shown as _text
+
 INITIAL, NOV, FEB = date(2015, 9, 1), date(2016, 11, 1), date(2017, 2, 1)
 TOTALS = [0, 0, 13, 8, 29, 8, 6, 26, 11, 17]
-
-
-def _open(page: str) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
-    if page != "views/overview.py":
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _ok(at: AppTest) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def _text(element: object) -> str:
-    """Markdown as a reader sees it: our pages escape data text, so drop the escapes."""
-    text = element if isinstance(element, str) else getattr(element, "value", "")
-    return str(text).replace("\\", "")
 
 
 def _markdown(at: AppTest) -> str:
@@ -43,8 +30,8 @@ def _subheaders(at: AppTest) -> list[str]:
 # ---------------------------------------------------------------- overview
 
 
-def test_overview_defaults_to_the_latest_two_periods_and_shows_table1(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_defaults_to_the_latest_two_periods_and_shows_table1(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     assert at.selectbox(key="overview.previous").value == NOV
     assert at.selectbox(key="overview.current").value == FEB
     assert "50 actions in the plan excluding completed ones; 26 Dark Green" in _subheaders(at)
@@ -60,8 +47,8 @@ def test_overview_defaults_to_the_latest_two_periods_and_shows_table1(app_db: Pa
     assert len(at.get("plotly_chart")) == 3
 
 
-def test_overview_says_where_delivery_and_impact_disagree(app_db: Path) -> None:
-    text = _markdown(_open("views/overview.py"))
+def test_overview_says_where_delivery_and_impact_disagree(pages: Pages) -> None:
+    text = _markdown(pages.open("views/overview.py"))
     assert (
         "Action 6.4 is Dark Green, but Care leavers not in education, employment or training (NEET) is off target: "
         "53.4% in Dec 2016 against a target of 30%."
@@ -70,8 +57,8 @@ def test_overview_says_where_delivery_and_impact_disagree(app_db: Path) -> None:
     assert "Action 3.3 is Dark Green, but 3 linked KPIs have no recent data" in text
 
 
-def test_overview_kpi_tiles_show_value_change_and_status(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_kpi_tiles_show_value_change_and_status(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     tiles = {_text(m.label): m for m in at.metric}
     neet = tiles["Care leavers not in education, employment or training (NEET)"]
     assert neet.value == "53.4%" and "-31.6 points since Jun 2015" in str(neet.delta)
@@ -79,8 +66,8 @@ def test_overview_kpi_tiles_show_value_change_and_status(app_db: Path) -> None:
     assert "On target (80%)" in _markdown(at)
 
 
-def test_overview_other_period_pair(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_other_period_pair(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(INITIAL).run())
     assert "Table 1: RAG rating by priority, Initial (Sep 2015) and Feb 2017" in _subheaders(at)
     table = at.table[0].value
@@ -89,8 +76,8 @@ def test_overview_other_period_pair(app_db: Path) -> None:
     assert "New, not yet rated" not in [m.label for m in at.metric if m.value == "0"]
 
 
-def test_overview_current_period_drives_the_headline(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_current_period_drives_the_headline(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(INITIAL).run())
     _ok(at.selectbox(key="overview.current").set_value(NOV).run())
     metrics = {m.label: m.value for m in at.metric}
@@ -98,14 +85,14 @@ def test_overview_current_period_drives_the_headline(app_db: Path) -> None:
     assert at.table[0].value.iloc[-1].tolist() == [0, 0, 29, 13, 13, 29, 0, 6, 0, 11]
 
 
-def test_overview_same_period_twice_warns(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_same_period_twice_warns(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(FEB).run())
     assert any("same period" in w.value for w in at.warning)
 
 
-def test_overview_periods_in_the_wrong_order_are_swapped(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_overview_periods_in_the_wrong_order_are_swapped(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     _ok(at.selectbox(key="overview.previous").set_value(FEB).run())
     _ok(at.selectbox(key="overview.current").set_value(NOV).run())
     assert any("earlier period first" in i.value for i in at.info)
@@ -113,8 +100,8 @@ def test_overview_periods_in_the_wrong_order_are_swapped(app_db: Path) -> None:
 
 
 @pytest.mark.parametrize("page", ["views/overview.py", "views/plan_explorer.py", "views/kpi_trends.py"])
-def test_presentation_mode_on_every_board_page(app_db: Path, page: str) -> None:
-    at = _open(page)
+def test_presentation_mode_on_every_board_page(pages: Pages, page: str) -> None:
+    at = pages.open(page)
     assert at.toggle(key="presentation").value is False
     assert not at.get("html")
     _ok(at.toggle(key="presentation").set_value(True).run())
@@ -124,8 +111,8 @@ def test_presentation_mode_on_every_board_page(app_db: Path, page: str) -> None:
     assert len(at.get("page_link")) == 3
 
 
-def test_presentation_mode_follows_the_user_from_page_to_page(app_db: Path) -> None:
-    at = _open("views/overview.py")
+def test_presentation_mode_follows_the_user_from_page_to_page(pages: Pages) -> None:
+    at = pages.open("views/overview.py")
     _ok(at.toggle(key="presentation").set_value(True).run())
     _ok(at.switch_page("views/kpi_trends.py").run())
     assert at.toggle(key="presentation").value is True and at.get("html")
@@ -135,8 +122,8 @@ def test_presentation_mode_follows_the_user_from_page_to_page(app_db: Path) -> N
     assert at.toggle(key="presentation").value is False and not at.get("html")
 
 
-def test_presentation_mode_from_a_bookmarked_url(app_db: Path) -> None:
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+def test_presentation_mode_from_a_bookmarked_url(pages: Pages) -> None:
+    at = pages.app()
     at.query_params["presentation"] = "true"
     _ok(at.run())
     assert at.toggle(key="presentation").value is True and at.get("html")
@@ -163,8 +150,8 @@ def _count(at: AppTest) -> str:
         ("explorer.period", INITIAL, "42 of 42 actions at Initial (Sep 2015)"),
     ],
 )
-def test_plan_explorer_each_filter(app_db: Path, key: str, value: object, expected: str) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_each_filter(pages: Pages, key: str, value: object, expected: str) -> None:
+    at = pages.open("views/plan_explorer.py")
     assert _count(at) == "67 of 67 actions at Feb 2017"
     widget = next(
         w for kind in ("multiselect", "checkbox", "text_input", "selectbox") for w in at.get(kind) if w.key == key
@@ -175,8 +162,8 @@ def test_plan_explorer_each_filter(app_db: Path, key: str, value: object, expect
     assert len(shown) == int(expected.split()[0])
 
 
-def test_plan_explorer_filters_combine(app_db: Path) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_filters_combine(pages: Pages) -> None:
+    at = pages.open("views/plan_explorer.py")
     _ok(at.checkbox(key="explorer.overdue").check().run())
     _ok(at.multiselect(key="explorer.rating").set_value(["A"]).run())
     _ok(at.text_input(key="explorer.search").set_value("early help").run())
@@ -185,8 +172,8 @@ def test_plan_explorer_filters_combine(app_db: Path) -> None:
     assert at.dataframe[0].value["Rating"].tolist() == ["🟠 Amber"]
 
 
-def test_plan_explorer_action_detail(app_db: Path) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_action_detail(pages: Pages) -> None:
+    at = pages.open("views/plan_explorer.py")
     assert at.selectbox(key="explorer.action").value is None
     _ok(at.selectbox(key="explorer.action").set_value("3.13").run())
     assert "Action 3.13: 🟩 Dark Green at Feb 2017" in _subheaders(at)
@@ -197,22 +184,22 @@ def test_plan_explorer_action_detail(app_db: Path) -> None:
     assert any("Return interviews completed (higher is better): 2 observation(s)" in _text(c) for c in at.caption)
 
 
-def test_plan_explorer_shows_timescale_typos(app_db: Path) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_shows_timescale_typos(pages: Pages) -> None:
+    at = pages.open("views/plan_explorer.py")
     assert "12/1 (unreadable)" in at.dataframe[0].value["Timescale"].tolist()
     _ok(at.selectbox(key="explorer.action").set_value("3.2").run())
     assert any("which is unreadable as a month" in _text(w) for w in at.warning)
 
 
-def test_plan_explorer_new_action_is_not_yet_rated(app_db: Path) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_new_action_is_not_yet_rated(pages: Pages) -> None:
+    at = pages.open("views/plan_explorer.py")
     _ok(at.selectbox(key="explorer.action").set_value("NEW 1").run())
     assert "Action NEW 1: ⚪ New (TBC) at Feb 2017" in _subheaders(at)
     assert any("No KPI is linked" in i.value for i in at.info)
 
 
-def test_plan_explorer_action_not_in_the_chosen_period_is_cleared(app_db: Path) -> None:
-    at = _open("views/plan_explorer.py")
+def test_plan_explorer_action_not_in_the_chosen_period_is_cleared(pages: Pages) -> None:
+    at = pages.open("views/plan_explorer.py")
     _ok(at.selectbox(key="explorer.action").set_value("NEW 1").run())
     _ok(at.selectbox(key="explorer.period").set_value(INITIAL).run())
     assert at.selectbox(key="explorer.action").value is None
@@ -221,24 +208,24 @@ def test_plan_explorer_action_not_in_the_chosen_period_is_cleared(app_db: Path) 
 # ---------------------------------------------------------------- KPI trends
 
 
-def test_kpi_trends_default_shows_one_kpi_with_data(app_db: Path) -> None:
-    at = _open("views/kpi_trends.py")
+def test_kpi_trends_default_shows_one_kpi_with_data(pages: Pages) -> None:
+    at = pages.open("views/kpi_trends.py")
     assert at.segmented_control(key="kpi.view").value == "One KPI at a time"
     assert len(at.get("plotly_chart")) == 1
     assert len(at.selectbox(key="kpi.code").options) == 26
     assert at.metric[0].value not in ("", "no data")
 
 
-def test_kpi_trends_every_kpi_renders(app_db: Path) -> None:
-    at = _open("views/kpi_trends.py")
+def test_kpi_trends_every_kpi_renders(pages: Pages) -> None:
+    at = pages.open("views/kpi_trends.py")
     for option in at.selectbox(key="kpi.code").options:
         at.selectbox(key="kpi.code").select(option).run()
         _ok(at)
         assert len(at.get("plotly_chart")) == 1, option
 
 
-def test_kpi_trends_return_interviews(app_db: Path) -> None:
-    at = _open("views/kpi_trends.py")
+def test_kpi_trends_return_interviews(pages: Pages) -> None:
+    at = pages.open("views/kpi_trends.py")
     _ok(at.selectbox(key="kpi.code").set_value("RETURN_INTERVIEWS").run())
     assert at.metric[0].value == "78%"
     assert "+41 points since Oct 2016" in str(at.metric[0].delta)
@@ -247,8 +234,8 @@ def test_kpi_trends_return_interviews(app_db: Path) -> None:
     assert at.dataframe[1].value["Action"].tolist() == ["3.13"]  # the action this KPI evidences
 
 
-def test_kpi_trends_small_multiples(app_db: Path) -> None:
-    at = _open("views/kpi_trends.py")
+def test_kpi_trends_small_multiples(pages: Pages) -> None:
+    at = pages.open("views/kpi_trends.py")
     _ok(at.segmented_control(key="kpi.view").set_value("All KPIs on one screen").run())
     assert len(at.get("plotly_chart")) == 1
     assert len(at.dataframe[0].value) == 26

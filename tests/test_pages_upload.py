@@ -18,12 +18,10 @@ from store import accounts, audit, connect, history
 from store.queries import catalogue
 from store.writes import changes, submit_settings
 from tests.data.good.make_fictional import workbook
-from tests.helpers import large_kpi_return
+from tests.helpers import Pages, frame_with, in_navigation, large_kpi_return
 from ui import upload_preview
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "dashboard.py")
-PASSWORD = "correct horse battery"
 GOOD = ROOT / "tests" / "data" / "good"
 PAGES = {
     "views/overview.py": "viewer",
@@ -53,24 +51,6 @@ def with_db(db_path: Path, fn, *args):  # type: ignore[no-untyped-def]
         conn.close()
 
 
-def ensure_account(db_path: Path, name: str, role: str) -> accounts.Account:
-    def run(conn):  # type: ignore[no-untyped-def]
-        return accounts.get(conn, name) or accounts.add(conn, name, role, PASSWORD, by="test")
-
-    return with_db(db_path, run)
-
-
-def local_app(db_path: Path, role: str | None, script: str = "dashboard.py") -> AppTest:
-    """An app session signed in (through the store's account) as someone with `role`."""
-    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
-    ensure_account(db_path, "root", "admin")
-    if role is not None:
-        account = ensure_account(db_path, "root" if role == "admin" else f"{role}-person", role)
-        at.session_state["auth.user"] = account.username
-        at.session_state["auth.stamp"] = account.password_version
-    return at
-
-
 def oidc_app(groups: list[str] | None, script: str = "dashboard.py") -> AppTest:
     at = AppTest.from_file(str(ROOT / script), default_timeout=60)
     at.secrets = OIDC_SECRETS
@@ -85,23 +65,15 @@ def denied(at: AppTest) -> bool:
     return any("Not allowed" in t or "Please sign in" in t for t in texts)
 
 
-def nav_titles(at: AppTest) -> set[str]:
-    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}
-
-
-TITLES = {"views/upload.py": "Upload", "views/history.py": "History", "views/audit_log.py": "Audit log",
-          "views/users.py": "Users", "views/overview.py": "Overview"}  # fmt: skip
-
-
 @pytest.mark.parametrize("role", [None, "viewer", "uploader", "admin"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_local_role_by_page(app_db: Path, role: str | None, page: str) -> None:
+def test_local_role_by_page(pages: Pages, role: str | None, page: str) -> None:
     allowed = RANK[role] >= RANK[PAGES[page]] or PAGES[page] == "viewer"
-    at = local_app(app_db, role, page).run()
+    at = pages.app(role, script=page).run()
     assert not at.exception, at.exception
     assert denied(at) is not allowed
-    dash = local_app(app_db, role).run()
-    assert (TITLES[page] in nav_titles(dash)) is allowed
+    dash = pages.app(role).run()
+    assert in_navigation(dash, page) is allowed
 
 
 @pytest.mark.parametrize(
@@ -115,24 +87,19 @@ def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, 
     assert not at.exception, at.exception
     assert denied(at) is not (RANK[role] >= RANK[PAGES[page]])
     dash = oidc_app(groups).run()
-    assert (TITLES[page] in nav_titles(dash)) is (RANK[role] >= RANK[PAGES[page]])
+    assert in_navigation(dash, page) is (RANK[role] >= RANK[PAGES[page]])
 
 
-def test_store_account_overrides_claims_and_disabling_shuts_out(app_db: Path) -> None:
-    with_db(app_db, lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
+def test_store_account_overrides_claims_and_disabling_shuts_out(pages: Pages) -> None:
+    with_db(pages.db_path, lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
     at = oidc_app(["grp-staff"], "views/users.py").run()
     assert not denied(at)
-    with_db(app_db, lambda c: accounts.add(c, "root", "admin", PASSWORD, by="test"))
-    with_db(app_db, lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
+    pages.account("admin")
+    with_db(pages.db_path, lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
     at.run()
     assert denied(at)
-    signed_in = with_db(app_db, lambda c: audit.entries(c, action="sign_in"))
+    signed_in = with_db(pages.db_path, lambda c: audit.entries(c, action="sign_in"))
     assert list(signed_in["outcome"]) == ["ok"] and signed_in["target"].iloc[0] == "pat@northmoor.example"
-
-
-def frame_with(at: AppTest, column: str):  # type: ignore[no-untyped-def]
-    """The first table shown with a column called `column`."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -140,13 +107,13 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run()
 
 
-def upload_page(db_path: Path, role: str) -> AppTest:
+def upload_page(pages: Pages, role: str) -> AppTest:
     """The Upload page reached through dashboard.py, as in the app (its links need the navigation)."""
-    return local_app(db_path, role, "dashboard.py").run().switch_page("views/upload.py").run()
+    return pages.open("views/upload.py", role)
 
 
-def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
-    at = upload_page(app_db, "uploader")
+def test_upload_preview_confirm_then_rollback(pages: Pages) -> None:
+    at = upload_page(pages, "uploader")
     at = upload(at, "fictional_monthly_kpis.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
     assert not at.exception, at.exception
     assert "No problems found." in [s.value for s in at.success]
@@ -154,16 +121,16 @@ def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
     assert (observations["new"], observations["changed"]) == (4, 0)
     preview = frame_with(at, "In this file")
     assert set(preview["Change"]) == {"new"} and 93 in set(preview["In this file"])
-    before = with_db(app_db, history.listing)
+    before = with_db(pages.db_path, history.listing)
     at.text_input(key="upload.note").set_value("March return")
     at.button(key="upload.confirm").click()
     at.run()
     assert any("Stored as submission" in s.value for s in at.success)
-    after = with_db(app_db, history.listing)
+    after = with_db(pages.db_path, history.listing)
     assert len(after) == len(before) + 1
     new = after.iloc[0]
     assert (new["submitted_by"], new["status"], new["note"]) == ("uploader-person", "active", "March return")
-    assert with_db(app_db, lambda c: audit.entries(c, action="upload"))["outcome"].tolist() == ["stored"]
+    assert with_db(pages.db_path, lambda c: audit.entries(c, action="upload"))["outcome"].tolist() == ["stored"]
 
     # The same file again: nothing new to store.
     at = upload(at, "again.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
@@ -171,42 +138,42 @@ def test_upload_preview_confirm_then_rollback(app_db: Path) -> None:
     assert not [b for b in at.button if b.key == "upload.confirm"]
 
     # The uploader sees the history but cannot roll back; the admin can.
-    hist = local_app(app_db, "uploader", "views/history.py").run()
+    hist = pages.app("uploader", script="views/history.py").run()
     assert not [b for b in hist.button if b.key == "history.rollback"]
-    admin = local_app(app_db, "admin", "views/history.py").run()
+    admin = pages.app("admin", script="views/history.py").run()
     admin.button(key="history.rollback").click()
     admin.run()
     assert any("rolled back" in s.value for s in admin.success)
-    assert with_db(app_db, history.listing).iloc[0]["status"] == "rolled back"
+    assert with_db(pages.db_path, history.listing).iloc[0]["status"] == "rolled back"
     admin.button(key="history.reapply").click()
     admin.run()
-    assert with_db(app_db, history.listing).iloc[0]["status"] == "active"
+    assert with_db(pages.db_path, history.listing).iloc[0]["status"] == "active"
 
 
-def test_refused_file_shows_plain_message_and_is_audited(app_db: Path) -> None:
-    at = local_app(app_db, "uploader", "views/upload.py").run()
+def test_refused_file_shows_plain_message_and_is_audited(pages: Pages) -> None:
+    at = pages.app("uploader", script="views/upload.py").run()
     at = upload(at, "chart.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     assert not at.exception
     assert "Not a spreadsheet" in at.error[0].value
-    logged = with_db(app_db, lambda c: audit.entries(c, action="upload_refused"))
+    logged = with_db(pages.db_path, lambda c: audit.entries(c, action="upload_refused"))
     assert logged["target"].tolist() == ["chart.xlsx"] and logged["username"].tolist() == ["uploader-person"]
 
 
-def test_invalid_file_lists_every_problem_and_stores_nothing(app_db: Path) -> None:
+def test_invalid_file_lists_every_problem_and_stores_nothing(pages: Pages) -> None:
     data = workbook({"RETURN_INTERVIEWS": {"2017-03": "ninety"}, "CL_NEET": {"not a month": 4}})
-    before = len(with_db(app_db, history.listing))
-    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "bad.xlsx", data)
+    before = len(with_db(pages.db_path, history.listing))
+    at = upload(pages.app("uploader", script="views/upload.py").run(), "bad.xlsx", data)
     assert "must be fixed" in at.error[0].value
     report = frame_with(at, "Severity")
     assert len(report[report["Severity"] == "error"]) >= 2
     assert {"Sheet", "Row", "Column", "Found", "Expected"} <= set(report.columns)
     assert not [b for b in at.button if b.key == "upload.confirm"]
-    assert len(with_db(app_db, history.listing)) == before
+    assert len(with_db(pages.db_path, history.listing)) == before
 
 
-def test_plan_with_unnamed_months_asks_for_them(app_db: Path) -> None:
+def test_plan_with_unnamed_months_asks_for_them(pages: Pages) -> None:
     data = (ROOT / "tests" / "data" / "bad" / "rag_month_needed.xlsx").read_bytes()
-    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "plan.xlsx", data)
+    at = upload(pages.app("uploader", script="views/upload.py").run(), "plan.xlsx", data)
     assert not at.exception, at.exception
     asks = [s for s in at.selectbox if s.key and s.key.startswith("upload.month.")]
     assert asks, "the page should ask which month each RAG column records"
@@ -222,8 +189,8 @@ def large_return(kpis: int, months: int) -> bytes:
     return large_kpi_return(kpis * months, months=months)
 
 
-def test_large_file_preview_sums_up_by_kpi_and_shows_changes_first(app_db: Path) -> None:
-    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "big.xlsx", large_return(6, 250))
+def test_large_file_preview_sums_up_by_kpi_and_shows_changes_first(pages: Pages) -> None:
+    at = upload(pages.app("uploader", script="views/upload.py").run(), "big.xlsx", large_return(6, 250))
     assert not at.exception, at.exception
     by_kpi = frame_with(at, "Unchanged")
     assert len(by_kpi) == 6 and by_kpi["New"].sum() == 1500 and set(by_kpi["From"]) == {"Jan 1995"}
@@ -242,8 +209,8 @@ def test_every_row_of_the_preview_is_in_the_download(db: duckdb.DuckDBPyConnecti
     assert len(upload_preview.every_row(changes(db, parsed), names)) == 1000
 
 
-def test_preview_charts_a_kpi_from_the_file_beside_the_store(app_db: Path) -> None:
-    at = upload(local_app(app_db, "uploader", "views/upload.py").run(), "big.xlsx", large_return(3, 24))
+def test_preview_charts_a_kpi_from_the_file_beside_the_store(pages: Pages) -> None:
+    at = upload(pages.app("uploader", script="views/upload.py").run(), "big.xlsx", large_return(3, 24))
     assert not at.exception, at.exception
     check = frame_with(at, "What the file does")
     assert len(check) == 24 and set(check["What the file does"]) == {"new"}
@@ -255,8 +222,8 @@ def test_preview_charts_a_kpi_from_the_file_beside_the_store(app_db: Path) -> No
     assert "Bench KPI 0002: this file beside" in at.get("plotly_chart")[0].proto.spec
 
 
-def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(app_db: Path) -> None:
-    at = upload(upload_page(app_db, "uploader"), "big.xlsx", large_return(4, 12))
+def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(pages: Pages) -> None:
+    at = upload(upload_page(pages, "uploader"), "big.xlsx", large_return(4, 12))
     at.button(key="upload.confirm").click()
     at.run()
     assert not at.exception, at.exception
@@ -268,9 +235,9 @@ def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(app_db: Path) ->
     assert any("Every page now shows the new data." in s.value for s in at.success)
 
 
-def test_after_storing_this_councils_figures_the_page_charts_them(app_db: Path) -> None:
-    with_db(app_db, submit_settings, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "test")
-    at = upload(upload_page(app_db, "uploader"), "big.xlsx", large_return(2, 12))
+def test_after_storing_this_councils_figures_the_page_charts_them(pages: Pages) -> None:
+    with_db(pages.db_path, submit_settings, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "test")
+    at = upload(upload_page(pages, "uploader"), "big.xlsx", large_return(2, 12))
     at.button(key="upload.confirm").click()
     at.run()
     assert not at.exception, at.exception
@@ -281,10 +248,10 @@ def test_after_storing_this_councils_figures_the_page_charts_them(app_db: Path) 
     assert any("12 observation\\(s\\) from Jan 1995 to Dec 1995" in c.value for c in at.caption)  # just stored
 
 
-def test_kpi_trends_opens_the_kpi_a_link_names(app_db: Path) -> None:
-    plain_visit = local_app(app_db, None, "dashboard.py").run()
+def test_kpi_trends_opens_the_kpi_a_link_names(pages: Pages) -> None:
+    plain_visit = pages.app().run()
     assert plain_visit.switch_page("views/kpi_trends.py").run().selectbox(key="kpi.code").value != "CL_NEET"
-    at = local_app(app_db, None, "dashboard.py")
+    at = pages.app()
     at.query_params["kpi"] = "CL_NEET"
     at.run()
     at.switch_page("views/kpi_trends.py").run()
@@ -293,9 +260,9 @@ def test_kpi_trends_opens_the_kpi_a_link_names(app_db: Path) -> None:
     assert at.query_params["kpi"] == "CL_NEET"  # the address bar keeps naming it
 
 
-def test_plan_tracker_previews_rating_changes_and_stores(app_db: Path) -> None:
+def test_plan_tracker_previews_rating_changes_and_stores(pages: Pages) -> None:
     data = (GOOD / "plan_relative_headings.xlsx").read_bytes()
-    at = upload(upload_page(app_db, "uploader"), "plan.xlsx", data)
+    at = upload(upload_page(pages, "uploader"), "plan.xlsx", data)
     months = {"Initial": date(2016, 9, 1), "Previous": date(2016, 12, 1), "Current": date(2017, 3, 1)}
     for select in [s for s in at.selectbox if s.key and s.key.startswith("upload.month.")]:
         select.set_value(months[select.label])
@@ -311,8 +278,8 @@ def test_plan_tracker_previews_rating_changes_and_stores(app_db: Path) -> None:
     assert not at.get("page_link")
 
 
-def test_upload_page_shows_what_is_stored_month_by_month(app_db: Path) -> None:
-    at = upload_page(app_db, "uploader")
+def test_upload_page_shows_what_is_stored_month_by_month(pages: Pages) -> None:
+    at = upload_page(pages, "uploader")
     assert not at.exception, at.exception
     charts = at.get("plotly_chart")
     assert (
