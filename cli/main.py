@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import accounts, backups, board_pack, build, files, lait
+from cli import accounts, backups, board_pack, build, demo, files, lait
 from cli.database import StoreBusy, StoreUnreachable
 from cli.exit_codes import MEANING, Exit
 from loaders.problems import LoaderError
@@ -21,7 +21,7 @@ from store.submission import Busy
 
 PROG = "board"
 # In the order `board --help` lists them.
-COMMAND_MODULES = (files, build, lait, accounts, backups, board_pack)
+COMMAND_MODULES = (files, build, demo, lait, accounts, backups, board_pack)
 
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
@@ -64,8 +64,10 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)  # exits 2 (Exit.USAGE) on a wrong command line
     try:
         return int(args.run(args))
-    except (StoreBusy, Busy) as exc:
+    except StoreBusy as exc:
         return _fail(Exit.BUSY, str(exc))
+    except Busy as exc:  # the store's own (store.live.StoreBusy is one): its message says what to do
+        return _fail(Exit.BUSY, exc.message)
     except StoreUnreachable as exc:
         return _fail(Exit.UNREACHABLE, str(exc))
     except LoaderError as exc:

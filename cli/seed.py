@@ -1,12 +1,20 @@
-"""Build the default database from the seed council's workbooks, through the same loaders and write path."""
+"""Build a database from shipped workbooks, through the same loaders and write path as any upload.
+
+The default database is the seed council's (Sunderland's plan, KPIs and the DfE LAIT extract);
+cli/demo.py builds the fictional demonstration council the same way.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
-from loaders.seed import SEED_COUNCIL, SEED_FILES, SEED_NOTE, SEED_USER, read_seed_file
+import duckdb
+
+from loaders.seed import INITIAL_MONTH, SEED_COUNCIL, SEED_FILES, SEED_NOTE, SEED_USER, read_shipped
 from store import connect
 from store.benchmark import load_directory as load_benchmarks
 from store.db import now_utc
@@ -15,7 +23,44 @@ from store.writes import submit, submit_settings
 
 
 def build_default(db_path: str | Path, overwrite: bool = False) -> Path:
-    """Create the database at `db_path` from the seed files; refuse to replace one unless told.
+    """The seed council's database at `db_path`; refuses to replace one unless told (see build_database)."""
+    return build_database(db_path, _fill_seed, overwrite)
+
+
+def ensure_default(db_path: str | Path) -> Path:
+    """The database at `db_path`, built from the seed files first if it does not exist yet."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        with contextlib.suppress(FileExistsError):  # another process built it meanwhile
+            build_default(db_path)
+    return db_path
+
+
+def _fill_seed(conn: duckdb.DuckDBPyConnection) -> None:
+    store_workbooks(conn, SEED_COUNCIL, SEED_FILES, SEED_USER, SEED_NOTE, {"Initial": INITIAL_MONTH})
+    load_benchmarks(conn, user=SEED_USER, note="DfE LAIT data shipped in data/lait")
+
+
+def store_workbooks(
+    conn: duckdb.DuckDBPyConnection,
+    council: dict[str, str],
+    files: Sequence[Path],
+    user: str,
+    note: str,
+    rag_months: dict[str, date] | None = None,
+) -> None:
+    """The council's settings, then each shipped workbook as a submission, in order (KPIs after the plan
+    they evidence, so the catalogue read for each file holds what came before)."""
+    submit_settings(conn, council, user)
+    for path in files:
+        parsed = read_shipped(path, catalogue(conn), council["council_code"], rag_months)
+        submit(conn, parsed, path.read_bytes(), user, note=note)
+
+
+def build_database(
+    db_path: str | Path, fill: Callable[[duckdb.DuckDBPyConnection], None], overwrite: bool = False
+) -> Path:
+    """Create the database at `db_path` with `fill`; refuse to replace one unless told.
 
     Built beside the target and linked into place, so a crash never leaves a half-built file and
     two processes building at once never replace a file the other has opened (the loser gets
@@ -30,14 +75,13 @@ def build_default(db_path: str | Path, overwrite: bool = False) -> Path:
         leftover.unlink(missing_ok=True)
     conn = connect(building)
     try:
-        submit_settings(conn, SEED_COUNCIL, SEED_USER)
-        for path in SEED_FILES:
-            parsed = read_seed_file(path, catalogue(conn))
-            submit(conn, parsed, path.read_bytes(), SEED_USER, note=SEED_NOTE)
-        load_benchmarks(conn, user=SEED_USER, note="DfE LAIT data shipped in data/lait")
+        fill(conn)
         conn.execute("CHECKPOINT")
-    finally:
+    except BaseException:
         conn.close()
+        building.unlink(missing_ok=True)
+        raise
+    conn.close()
     if overwrite and db_path.exists():
         stamp = now_utc().strftime("%Y%m%dT%H%M%S")
         os.replace(db_path, db_path.with_name(f"{db_path.name}.replaced-{stamp}"))
@@ -56,12 +100,3 @@ def _move_into_place(built: Path, target: Path) -> None:
         os.replace(built, target)
         return
     built.unlink()
-
-
-def ensure_default(db_path: str | Path) -> Path:
-    """The database at `db_path`, built from the seed files first if it does not exist yet."""
-    db_path = Path(db_path)
-    if not db_path.exists():
-        with contextlib.suppress(FileExistsError):  # another process built it meanwhile
-            build_default(db_path)
-    return db_path

@@ -1,6 +1,7 @@
 """The seed council's shipped workbooks, read through the same loaders as any upload.
 
-Storing them is composition (loaders, then the store), so it lives in `cli.seed`, above both.
+Storing them is composition (loaders, then the store), so it lives in `cli.seed`, above both;
+cli/demo.py reads the fictional demonstration council's workbooks through `read_shipped` too.
 """
 
 from __future__ import annotations
@@ -25,18 +26,13 @@ SEED_NOTE = "seed data from the progress report"
 
 
 class SeedError(LoaderError):
-    """The shipped seed files failed their own checks: a bug in the project, not in user data."""
+    """Shipped data (the seed or the demonstration council) failed its own checks: a bug in the project."""
 
 
-def read_seed_file(path: Path, known: Catalogue) -> Parsed:
-    """One seed workbook, checked; raises SeedError rather than let a broken seed be stored."""
-    parsed = read_path(
-        path,
-        rag_months={"Initial": INITIAL_MONTH},
-        catalogue=known,
-        default_la=SEED_COUNCIL["council_code"],
-    )
+def read_shipped(path: Path, known: Catalogue, council_code: str, rag_months: dict[str, date] | None = None) -> Parsed:
+    """One shipped workbook, checked; raises SeedError rather than let broken shipped data be stored."""
+    parsed = read_path(path, rag_months=rag_months, catalogue=known, default_la=council_code)
     if not parsed.ok:
         details = "; ".join(p.describe() for p in parsed.problems.errors[:5])
-        raise SeedError(details, "Seed data failed its checks", path.name)
+        raise SeedError(details, "Shipped data failed its checks", path.name)
     return parsed

@@ -2,15 +2,11 @@
 
 Each extract is a complete snapshot: it is stored whole, as a new submission of kind 'lait', and the
 views read the latest active one (see 020_benchmark.sql). Nothing here updates or deletes a row.
-
-Command line (for a scheduled job): `python -m store.benchmark DIRECTORY [--db PATH] [--user NAME]`
-loads the extract in DIRECTORY and the mapping data/kpi_benchmark_map.csv.
+A scheduled job loads an extract with `board lait DIRECTORY` (cli/lait.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -27,8 +23,7 @@ from loaders.lait import (
     read_benchmark_map,
     read_directory,
 )
-from loaders.problems import LoaderError, Problem
-from store.db import connect, default_db_path
+from loaders.problems import Problem
 from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
 from store.writes import Outcome
 
@@ -219,26 +214,3 @@ def load_directory(
         outcomes.append(submit_benchmark_map(conn, mapping, user, note, actor))
     return outcomes
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m store.benchmark", description=__doc__.split("\n")[0])
-    parser.add_argument("directory", nargs="?", default=str(LAIT_DIR), help="folder holding the LAIT files")
-    parser.add_argument("--db", default=None, help="database file (default: DASHBOARD_DB or data/dashboard.duckdb)")
-    parser.add_argument("--map", default=str(MAP_FILE), help="the KPI mapping CSV")
-    parser.add_argument("--user", default="scheduled job")
-    args = parser.parse_args(argv)
-    conn = connect(args.db or default_db_path())
-    try:
-        outcomes = load_directory(conn, args.directory, args.user, args.map)
-    except LoaderError as exc:
-        print(exc, file=sys.stderr)
-        return exc.exit_code
-    finally:
-        conn.close()
-    for outcome in outcomes:
-        print(f"{outcome.status}: {outcome.message}")
-    return 1 if any(o.status == "rejected" for o in outcomes) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -91,16 +91,25 @@ def test_init_refuses_to_overwrite_unless_forced(db_path: Path, capsys: pytest.C
     assert not list(db_path.parent.glob("*.building-*"))
 
 
-def test_lait_reloading_the_shipped_extract_changes_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = _submissions(db_path)
-    assert main(["lait", "--db", str(db_path), "--user", "nightly"]) == Exit.OK
-    assert "already loaded" in capsys.readouterr().out
-    assert _submissions(db_path) == before
-
-
-def test_lait_without_its_files_exits_4(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lait", str(tmp_path), "--db", str(db_path)]) == Exit.UNREADABLE
-    assert "LAIT" in capsys.readouterr().err
+def test_demo_builds_the_fictional_council_in_its_own_file_and_never_replaces_another(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(demo)]) == Exit.OK
+    assert "FICTIONAL" in capsys.readouterr().out
+    conn = duckdb.connect(str(demo), read_only=True)
+    try:
+        settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+        months = conn.execute("SELECT count(DISTINCT period) FROM kpi_observations").fetchone()
+    finally:
+        conn.close()
+    assert settings["council_code"] == "999" and "fictional" in settings["council_name"]
+    assert months is not None and months[0] >= 36
+    assert main(["demo", "--db", str(demo)]) == Exit.REFUSED  # exists: --force needed
+    before = db_path.read_bytes()
+    assert main(["demo", "--db", str(db_path), "--force"]) == Exit.REFUSED  # the seed council's store
+    assert "never replaces it" in capsys.readouterr().err
+    assert db_path.read_bytes() == before
 
 
 def test_backup_then_restore_into_a_new_file(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

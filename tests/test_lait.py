@@ -358,11 +358,11 @@ def test_an_extract_with_errors_stores_nothing(db: duckdb.DuckDBPyConnection) ->
 def test_the_command_line_loads_a_folder_and_says_what_happened(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from store.benchmark import main
+    from cli.main import main
 
-    assert main([str(LAIT_DIR), "--db", str(db_path)]) == 0
+    assert main(["lait", str(LAIT_DIR), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "duplicate: These files were already loaded as submission" in out
     assert "duplicate: This mapping was already loaded" in out
-    assert main([str(tmp_path), "--db", str(db_path)]) == 2
+    assert main(["lait", str(tmp_path), "--db", str(db_path)]) == 4  # a file missing: refused, not read
     assert "LAIT files missing" in capsys.readouterr().err
