@@ -16,9 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from charts import benchmark as charts
+from charts import benchmark_text as charts
 from store import benchmark_queries as q
 from store.benchmark import LAIT_DIR
+from ui.benchmark_model import benchmark_page
 
 SUNDERLAND = "394"
 CASELOAD, EET = "Work_Force_AvgNumCase_SW", "CareLeaverEET"
@@ -227,8 +228,8 @@ def test_the_page_content_for_sunderland_caseload(db: duckdb.DuckDBPyConnection)
     view = q.measure_view(db, CASELOAD, SUNDERLAND, "2025")
     extract = q.extract_info(db)
     assert extract is not None
-    page = charts.benchmark_page(view, measure=CASELOAD, la_code=SUNDERLAND, council="Sunderland",
-                                 region="North East", grouping_label="May 2025", extract=extract)  # fmt: skip
+    page = benchmark_page(view, measure=CASELOAD, la_code=SUNDERLAND, council="Sunderland",
+                          region="North East", grouping_label="May 2025", extract=extract)  # fmt: skip
     assert page.intro[1] == (
         "In 2025 Sunderland's figure was 17.1: worse than its statistical neighbours' mean (15.81), "
         "worse than its region (16.5) and worse than England (15.2)."

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts import benchmark as charts
 from store import benchmark_queries as q
 from store.queries import setting
 from ui import auth
+from ui.benchmark_model import PageContent, benchmark_page
 from ui.data import cached, data_version
 from ui.display import plain, show_chart
 
@@ -73,12 +73,12 @@ assert la_code is not None and grouping is not None and measure is not None
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def content(version: int, measure: str, la_code: str, grouping: str) -> charts.PageContent:
+def content(version: int, measure: str, la_code: str, grouping: str) -> PageContent:
     """Figures, tables and words for one view, built once per process until the data changes. Held as
     objects (not pickled like st.cache_data), so a rerun does no plotly or pandas work; never mutated."""
     del version  # part of the cache key only
     row = councils[councils["la_code"] == la_code].iloc[0]
-    return charts.benchmark_page(
+    return benchmark_page(
         cached(q.measure_view)(measure, la_code, grouping),
         measure=measure,
         la_code=la_code,
