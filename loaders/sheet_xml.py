@@ -30,6 +30,7 @@ from loaders.number_formats import NumberFormat
 HEAD_ROWS = 40  # rows read cell by cell from the first one with a value: the heading search looks at 30
 _TRUE = frozenset({"1", "true", "on"})
 _OVERLAP = 64
+_HIDDEN = re.compile(rb"""hidden\s*=\s*["']\s*(?:1|true|on)""", re.IGNORECASE)
 
 
 class UnsafeXml(Exception):
@@ -248,7 +249,9 @@ class _Triggers:
         )
 
     def __call__(self, window: bytes) -> bool:
-        if b"hidden" in window or b"mergeCell" in window:
+        if b"mergeCell" in window:
+            return True
+        if b"hidden" in window and _HIDDEN.search(window):  # LibreOffice writes hidden="false" on every row
             return True
         return self.styles is not None and self.styles.search(window) is not None
 
