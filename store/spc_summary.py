@@ -32,49 +32,33 @@ def spc_summary(
     del version
     cur = conn.cursor()
     try:
-        cur.execute(
-            """SELECT kpi_code, epoch_ms(period) AS ms, value, target FROM kpi_observations
-               WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
-               ORDER BY kpi_code, period""",
+        found = cur.execute(
+            """SELECT o.kpi_code, any_value(k.name), any_value(k.unit), any_value(k.polarity),
+                      coalesce(arg_max(o.target, o.period), any_value(k.target)),
+                      list(epoch_ms(o.period) ORDER BY o.period), list(o.value ORDER BY o.period)
+               FROM kpi_observations o JOIN kpis k USING (kpi_code)
+               WHERE o.la_code = ? AND o.value IS NOT NULL
+                 AND o.period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
+               GROUP BY o.kpi_code ORDER BY o.kpi_code""",
             [la_code, as_of],
-        )
-        obs = cur.fetchnumpy()
+        ).fetchall()
     finally:
         cur.close()
-    kpis = fetch_df(
-        conn,
-        """WITH latest AS (
-                SELECT kpi_code, arg_max(target, period) AS latest_target FROM kpi_observations
-                WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
-                GROUP BY kpi_code)
-            SELECT k.kpi_code, k.name, k.unit, k.polarity, coalesce(l.latest_target, k.target) AS target
-            FROM kpis k JOIN latest l USING (kpi_code) ORDER BY k.kpi_code""",
-        [la_code, as_of],
-    ).set_index("kpi_code")
     rebases = fetch_df(conn, "SELECT kpi_code, rebase_from FROM spc_rebases ORDER BY kpi_code, rebase_from")
     rebase_map: dict[str, list[date]] = {}
     for code, when in zip(rebases["kpi_code"], rebases["rebase_from"], strict=True):
         rebase_map.setdefault(str(code), []).append(pd.Timestamp(when).date())
-    codes = np.asarray(obs["kpi_code"], dtype=object)
-    periods = np.asarray(obs["ms"], dtype="int64").astype("datetime64[ms]")
-    values = np.asarray(obs["value"], dtype=float)
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=int)
-    stops = np.r_[starts[1:], len(codes)]
     rows = []
-    for a, b in zip(starts, stops, strict=True):
-        code = str(codes[a])
-        if code not in kpis.index:
-            continue
-        kpi = kpis.loc[code]
-        target: float | None = None if pd.isna(kpi["target"]) else float(kpi["target"])
+    for code, name, unit, polarity, target, ms, vals in found:
+        periods = np.asarray(ms, dtype="int64").astype("datetime64[ms]")
+        values = np.asarray(vals, dtype=float)
+        target = None if target is None else float(target)
         own = [r for r in rebase_map.get(code, []) if as_of is None or r <= as_of]
-        variation, assurance, _limits = spc.latest_icons(
-            periods[a:b], values[a:b], polarity=kpi["polarity"], target=target, rebases=own
-        )
+        variation, assurance, _limits = spc.latest_icons(periods, values, polarity=polarity, target=target, rebases=own)
         rows.append(
-            (code, kpi["name"], kpi["unit"], kpi["polarity"], pd.Timestamp(periods[b - 1]), float(values[b - 1]),
-             target, int(b - a), pd.Timestamp(own[-1]) if own else pd.NaT, variation,
-             spc.VARIATION_WORDS[variation], assurance, spc.ASSURANCE_WORDS[assurance])
+            (code, name, unit, polarity, pd.Timestamp(periods[-1]), float(values[-1]), target, len(values),
+             pd.Timestamp(own[-1]) if own else pd.NaT, variation, spc.VARIATION_WORDS[variation], assurance,
+             spc.ASSURANCE_WORDS[assurance])
         )  # fmt: skip
     frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
     frame["on_target"] = [

@@ -31,11 +31,13 @@ def matrix_markdown(summary: pd.DataFrame) -> str:
     rows = [v for v in spc.VARIATION_ORDER if v in set(summary["variation"])]
     cols = [a for a in spc.ASSURANCE_ORDER if a in set(summary["assurance"])]
     cells: dict[tuple[str, str], list[str]] = {}
-    for _, row in summary.iterrows():
-        target = "no target" if pd.isna(row["target"]) else f"target {format_value(row['target'], row['unit'])}"
-        link = f"[{plain(row['name'])}](/kpi_trends?kpi={quote(str(row['kpi_code']), safe='')})"
-        figures = f"({format_value(row['latest_value'], row['unit'])}, {target})"
-        cells.setdefault((row["variation"], row["assurance"]), []).append(f"{link} {plain(figures)}")
+    columns = ("kpi_code", "name", "unit", "latest_value", "target", "variation", "assurance")
+    for code, name, unit, value, target, variation, assurance in zip(*(summary[c] for c in columns), strict=True):
+        wanted = "no target" if pd.isna(target) else f"target {format_value(target, unit)}"
+        link = f"[{plain(name)}](/kpi_trends?kpi={quote(str(code), safe='')})"
+        cells.setdefault((variation, assurance), []).append(
+            f"{link} {plain(f'({format_value(value, unit)}, {wanted})')}"
+        )
     head = "| Variation | " + " | ".join(plain(spc.ASSURANCE_SHORT[a]) for a in cols) + " |"
     lines = [head, "|" + " --- |" * (len(cols) + 1)]
     for v in rows:
@@ -57,7 +59,7 @@ def show_summary(summary: pd.DataFrame, *, key: str, council: str) -> None:
             "(variation); columns whether the process can be relied on to meet its target (assurance)."
         )
     )
-    st.markdown(matrix_markdown(summary))
+    st.markdown(memo(matrix_markdown, summary))
     table = memo(summary_table, summary)
     st.dataframe(
         table,
