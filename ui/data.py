@@ -1,4 +1,8 @@
-"""One DuckDB connection per process and cached reads keyed by a data version every load bumps."""
+"""The process's live store and cached reads keyed by a data version read from the store.
+
+The data version is the latest submission event in the store itself, read once per script run,
+so a write made by another dashboard process or a command-line job shows on the next rerun.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,18 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from store import connect, default_db_path
+from store import default_db_path
+from store.live import LiveStore, open_store
 
 R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner="Opening the dashboard's database…")
-def connection() -> duckdb.DuckDBPyConnection:
-    """The process's read-write connection (dashboard.py builds the default database first, on first start)."""
-    return connect(default_db_path())
+def connection() -> LiveStore:
+    """The process's live store (store/live.py): reads from the published read copy, and each
+    write holds the database file only while it runs, so command-line jobs and other dashboard
+    processes can write too (dashboard.py builds the default database first, on first start)."""
+    return open_store(default_db_path())
 
 
 def _latest_event() -> int:
