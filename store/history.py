@@ -12,6 +12,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from domain.changes import change_kind_sql, observation_differs_sql, rating_differs_sql
 from loaders.model import Parsed
 from store.queries import fetch_df
 from store.submission import (
@@ -108,21 +109,19 @@ def original_file(conn: duckdb.DuckDBPyConnection, sha256: str) -> tuple[str, by
     return None if row is None else (str(row[0]), bytes(row[1]))
 
 
-_CHANGE = """CASE WHEN p.{k} IS NULL THEN 'new' WHEN {differs} THEN 'changed' ELSE 'unchanged' END"""
-
-
 def observation_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: int = 5000) -> pd.DataFrame:
-    """Each KPI value the submission holds, with the value before it (from earlier active submissions)."""
-    differs = "(n.value IS DISTINCT FROM p.value OR coalesce(n.missing_mark, '') <> coalesce(p.missing_mark, ''))"
+    """Each KPI value the submission holds, with the value before it (from earlier active submissions).
+
+    'changed' is domain/changes.py's rule (value, missing mark or target), as in the upload preview."""
     return fetch_df(
         conn,
         f"""WITH prior AS (
-                SELECT kpi_code, la_code, period, value, missing_mark FROM observation_entry
+                SELECT kpi_code, la_code, period, value, missing_mark, target FROM observation_entry
                 JOIN _active USING (submission_id) WHERE submission_id < ?
                 QUALIFY row_number() OVER (PARTITION BY kpi_code, la_code, period ORDER BY submission_id DESC) = 1)
             SELECT n.kpi_code, n.la_code, n.period, p.value AS before, n.value AS after,
                    coalesce(n.missing_mark, '') AS missing_mark,
-                   {_CHANGE.format(k="kpi_code", differs=differs)} AS change
+                   {change_kind_sql("p.kpi_code", observation_differs_sql("n", "p"))} AS change
             FROM observation_entry n LEFT JOIN prior p USING (kpi_code, la_code, period)
             WHERE n.submission_id = ?
             ORDER BY change = 'unchanged', change = 'new', n.kpi_code, n.la_code, n.period LIMIT ?""",
@@ -139,7 +138,7 @@ def rating_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: i
                 WHERE submission_id < ?
                 QUALIFY row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) = 1)
             SELECT n.action_ref, n.period, p.rating AS before, n.rating AS after,
-                   {_CHANGE.format(k="action_ref", differs="n.rating IS DISTINCT FROM p.rating")} AS change
+                   {change_kind_sql("p.action_ref", rating_differs_sql("n", "p"))} AS change
             FROM rating_entry n LEFT JOIN prior p USING (action_ref, period)
             WHERE n.submission_id = ?
             ORDER BY change = 'unchanged', change = 'new', n.excel_row, n.period LIMIT ?""",

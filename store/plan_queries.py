@@ -8,10 +8,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from domain.rag import RAG_ORDER
+from domain.dates import overdue_sql
+from domain.kpi_status import on_target_sql
+from domain.rag import DELIVERED, RAG_NAMES, RAG_ORDER, codes_sql, movement_sql
+from domain.text import fold_sql
 from store.queries import fetch_df, headline
 
-_RANK = "CASE {col} WHEN 'R' THEN 1 WHEN 'A' THEN 2 WHEN 'LG' THEN 3 WHEN 'DG' THEN 4 WHEN 'C' THEN 5 END"
 MOVEMENTS = ("improved", "held", "slipped", "newly rated", "completed", "new, not yet rated", "no longer listed")
 
 
@@ -23,10 +25,10 @@ def rag_table(conn: duckdb.DuckDBPyConnection, previous: date, current: date) ->
     """Counts per priority, rating and period for two periods, every combination present (zeros kept)."""
     return fetch_df(
         conn,
-        """WITH grid AS (
+        f"""WITH grid AS (
                SELECT p.priority, p.title, r.rating, s.period
                FROM priorities p,
-                    (SELECT unnest(['R', 'A', 'LG', 'DG', 'C']) AS rating) r,
+                    (SELECT unnest({codes_sql()}) AS rating) r,
                     (SELECT unnest([CAST(? AS DATE), CAST(? AS DATE)]) AS period) s)
            SELECT g.priority, g.title, g.rating, g.period, count(h.action_ref) AS actions
            FROM grid g LEFT JOIN rag_history h
@@ -44,20 +46,17 @@ def table1(counts: pd.DataFrame, previous_label: str, current_label: str) -> pd.
     periods = sorted(counts["period"].unique())
     labels = dict(zip(periods, (previous_label, current_label), strict=False))
     frame = counts.assign(
-        column=[f"{_NAMES[r]} {labels[p]}" for r, p in zip(counts["rating"], counts["period"], strict=True)]
+        column=[f"{RAG_NAMES[r]} {labels[p]}" for r, p in zip(counts["rating"], counts["period"], strict=True)]
     )
     wide = frame.pivot_table(
         index=["priority", "title"], columns="column", values="actions", aggfunc="sum", fill_value=0
     )
-    ordered = [f"{_NAMES[r]} {label}" for r in RAG_ORDER for label in (previous_label, current_label)]
+    ordered = [f"{RAG_NAMES[r]} {label}" for r in RAG_ORDER for label in (previous_label, current_label)]
     wide = wide.reindex(columns=ordered, fill_value=0).reset_index()
     wide["Priority"] = wide["priority"].astype(str) + ". " + wide["title"].fillna("")
     wide = wide[["Priority", *ordered]]
     totals = pd.DataFrame([["Totals", *wide[ordered].sum().tolist()]], columns=wide.columns)
     return pd.concat([wide, totals], ignore_index=True)
-
-
-_NAMES = {"R": "Red", "A": "Amber", "LG": "Light Green", "DG": "Dark Green", "C": "Completed"}
 
 
 def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
@@ -71,13 +70,8 @@ def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> 
                  b AS (SELECT action_ref, rating FROM rag_history WHERE period = ?)
             SELECT x.action_ref, x.priority, x.description, a.rating AS from_rating, b.rating AS to_rating,
                    a.action_ref IS NOT NULL AS in_previous, b.action_ref IS NOT NULL AS in_current,
-                   CASE WHEN b.action_ref IS NULL THEN 'no longer listed'
-                        WHEN b.rating IS NULL THEN 'new, not yet rated'
-                        WHEN a.rating IS NULL THEN 'newly rated'
-                        WHEN b.rating = 'C' AND a.rating <> 'C' THEN 'completed'
-                        WHEN {_RANK.format(col="b.rating")} > {_RANK.format(col="a.rating")} THEN 'improved'
-                        WHEN {_RANK.format(col="b.rating")} < {_RANK.format(col="a.rating")} THEN 'slipped'
-                        ELSE 'held' END AS movement
+                   {movement_sql("a.rating", "b.rating", "a.action_ref IS NOT NULL", "b.action_ref IS NOT NULL")}
+                       AS movement
             FROM actions x LEFT JOIN a USING (action_ref) LEFT JOIN b USING (action_ref)
             WHERE a.action_ref IS NOT NULL OR b.action_ref IS NOT NULL
             ORDER BY x.priority, {_REF_ORDER}""",
@@ -101,8 +95,7 @@ def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
         f"""SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
                    x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
                    x.itemised, x.is_new, x.note, h.rating,
-                   coalesce(x.timescale_month < CAST(? AS DATE) AND h.rating IS DISTINCT FROM 'DG'
-                            AND h.rating IS DISTINCT FROM 'C', false) AS overdue
+                   {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue
             FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
             WHERE h.period = ?
             ORDER BY x.priority, {_REF_ORDER}""",
@@ -163,9 +156,7 @@ def kpi_status(
                   coalesce(l.target, k.target) AS target,
                   p.period AS previous_period, p.value AS previous_value,
                   l.value - p.value AS change,
-                  CASE WHEN l.value IS NULL OR coalesce(l.target, k.target) IS NULL OR k.polarity IS NULL THEN NULL
-                       WHEN k.polarity = 'higher' THEN l.value >= coalesce(l.target, k.target)
-                       ELSE l.value <= coalesce(l.target, k.target) END AS on_target
+                  {on_target_sql("l.value", "coalesce(l.target, k.target)", "k.polarity")} AS on_target
            FROM kpis k
            LEFT JOIN obs l ON l.kpi_code = k.kpi_code AND l.n = 1
            LEFT JOIN obs p ON p.kpi_code = k.kpi_code AND p.n = 2
@@ -192,7 +183,7 @@ def delivery_vs_impact(
     status = kpi_status(conn, la_code, period)
     links = kpi_actions(conn)
     done = actions_at(conn, period)
-    done = done[done["rating"].isin(["DG", "C"])][["action_ref", "priority", "description", "rating"]]
+    done = done[done["rating"].isin(DELIVERED)][["action_ref", "priority", "description", "rating"]]
     joined = done.merge(links, on="action_ref").merge(status, on="kpi_code")
     latest = pd.to_datetime(joined["latest_period"])
     cutoff = pd.Timestamp(period) - pd.DateOffset(months=stale_months)
@@ -207,9 +198,8 @@ def delivery_vs_impact(
 # ---------------------------------------------------------------- board pages
 
 _LEAD_SPLIT = r"\s*(?:&|;|/|\band\b)\s*"
-# Cyrillic capitals that PDF exports put in place of Latin ones ('ТВС' for 'TBC'), so a lead filter
-# does not offer the same name twice.
-_FOLD = "translate(coalesce({col}, ''), 'АВСЕНКМОРТХ', 'ABCEHKMOPTX')"
+# Look-alike letters that PDF exports put in place of Latin ones ('ТВС' for 'TBC') are folded
+# (domain/text.py), so a lead filter does not offer the same name twice.
 
 
 def rag_chart_counts(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
@@ -251,9 +241,8 @@ def explore_actions(
                       CASE WHEN coalesce(x.timescale_flag, '') = '' THEN x.timescale_text
                            ELSE concat(x.timescale_text, ' (', x.timescale_flag, ')') END AS timescale_shown,
                       x.itemised, x.is_new, x.note, h.rating, coalesce(h.rating, 'TBC') AS rating_code,
-                      coalesce(x.timescale_month < CAST(? AS DATE) AND h.rating IS DISTINCT FROM 'DG'
-                               AND h.rating IS DISTINCT FROM 'C', false) AS overdue,
-                      list_filter(list_transform(string_split_regex({_FOLD.format(col='x.lead')}, '{_LEAD_SPLIT}'),
+                      {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue,
+                      list_filter(list_transform(string_split_regex({fold_sql('x.lead')}, '{_LEAD_SPLIT}'),
                                                  lambda s: trim(s)), lambda s: s <> '') AS lead_names
                FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
                WHERE h.period = ?)
@@ -280,7 +269,7 @@ def lead_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
     frame = fetch_df(
         conn,
         f"""SELECT DISTINCT trim(s) AS lead
-            FROM (SELECT unnest(string_split_regex({_FOLD.format(col="lead")}, '{_LEAD_SPLIT}')) AS s FROM actions)
+            FROM (SELECT unnest(string_split_regex({fold_sql("lead")}, '{_LEAD_SPLIT}')) AS s FROM actions)
             WHERE trim(s) <> '' ORDER BY lead""",
     )
     return [str(v) for v in frame["lead"]]

@@ -8,6 +8,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from domain.changes import change_kind_sql, observation_differs_sql, rating_differs_sql
 from loaders.model import Parsed
 from store.db import transaction
 from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
@@ -164,8 +165,7 @@ def _changes(
             result.ratings = cur.execute(
                 f"""SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
                           n.rating AS new_rating,
-                          CASE WHEN c.action_ref IS NULL THEN 'new'
-                               WHEN c.rating IS DISTINCT FROM n.rating THEN 'changed' ELSE 'unchanged' END AS change
+                          {change_kind_sql("c.action_ref", rating_differs_sql("n", "c"))} AS change
                    FROM in_ratings n LEFT JOIN _current_rating c
                      ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
                    ORDER BY change <> 'changed', change <> 'new', n.excel_row, period {rows}"""
@@ -186,8 +186,7 @@ def _changes(
         if limit != 0:  # 0: counts only
             result.observations = cur.execute(
                 f"""SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
-                           CASE WHEN c.kpi_code IS NULL THEN 'new' WHEN {_OBS_DIFFERS} THEN 'changed'
-                                ELSE 'unchanged' END AS change
+                           {change_kind_sql("c.kpi_code", _OBS_DIFFERS)} AS change
                     {observation_diff}
                     ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period {rows}"""
             ).df()
@@ -204,10 +203,8 @@ def _changes(
     return result
 
 
-_OBS_DIFFERS = (
-    "(n.value IS DISTINCT FROM c.value OR coalesce(n.missing_mark, '') IS DISTINCT FROM coalesce(c.missing_mark, '')"
-    " OR n.target IS DISTINCT FROM c.target)"
-)
+# What "changed" means is domain/changes.py's, so this preview and the History page agree.
+_OBS_DIFFERS = observation_differs_sql("n", "c")
 
 
 def submit(

@@ -10,6 +10,8 @@ import pytest
 from loaders.ingest import read_bytes
 from store import history
 from store.queries import catalogue
+from store.writes import changes
+from tests.data.good import make_fictional
 from tests.data.good.make_fictional import BASELINE, MONTHLY, workbook
 
 ADMIN = history.Actor("root", "admin")
@@ -109,3 +111,18 @@ def test_what_a_submission_changed(db: duckdb.DuckDBPyConnection) -> None:
     assert history.change_counts(db, sid) == {"KPI values": {"new": 3, "changed": 1, "unchanged": 0}}
     assert list(changes["change"])[0] == "changed"  # changed rows first
     assert sum(len(v) for v in MONTHLY.values()) == len(changes)
+
+
+def test_a_target_only_change_is_a_change_in_the_preview_and_on_history(
+    db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One meaning of "changed" (domain/changes.py): a new target changes what the board sees."""
+    load(db, workbook({"CL_NEET": {"2017-01": 40}}), "first.xlsx")
+    name, unit, good, target = make_fictional.KPIS["CL_NEET"]
+    monkeypatch.setitem(make_fictional.KPIS, "CL_NEET", (name, unit, good, float(target or 0) + 5))
+    data = workbook({"CL_NEET": {"2017-01": 40}})  # the same value, a new target
+    parsed = read_bytes(data, "new-target.xlsx", catalogue=catalogue(db), default_la="999")
+    assert changes(db, parsed).counts["observations"] == {"new": 0, "changed": 1, "unchanged": 0}
+    sid = load(db, data, "new-target.xlsx")
+    assert history.observation_changes(db, sid)["change"].tolist() == ["changed"]
+    assert history.change_counts(db, sid)["KPI values"] == {"new": 0, "changed": 1, "unchanged": 0}
