@@ -23,7 +23,7 @@ from charts.rag import (
     rag_by_priority,
     rag_counts_table,
 )
-from charts.style import RAG_LABELS
+from domain.rag import RAG_NAMES
 from reports.tables import actions_table, delivery_sentences
 from store.plan_queries import overview, table1
 from store.queries import reporting_periods
@@ -109,9 +109,7 @@ def _comparison(
     table = table1(data["rag_table"], before, now)
     totals = table.iloc[-1]
     shown = table.set_index("Priority")
-    shown.columns = pd.MultiIndex.from_tuples(
-        [(name, label) for name in RAG_LABELS.values() if name != "New (TBC)" for label in (before, now)]
-    )
+    shown.columns = pd.MultiIndex.from_tuples([(name, label) for name in RAG_NAMES.values() for label in (before, now)])
     rag_chart = Chart(
         frozen(rag_by_priority(chart_counts, labels, large=large)),
         f"Each priority has two bars: {before} above {now}. Segments run Red, Amber, Light Green, Dark Green, "

@@ -11,7 +11,9 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from charts.style import format_value
+from domain.dates import long_month_label, month_label
+from domain.kpi_status import NO_TARGET, OFF_TARGET, ON_TARGET
+from domain.numbers import format_change, format_value
 from ui.display import plain
 
 BadgeColour = Literal["gray", "blue", "orange"]
@@ -34,12 +36,10 @@ def tile_text(row: pd.Series) -> Tile:
     unit = str(row["unit"])
     delta = None
     if pd.notna(row["change"]):
-        sign = "+" if row["change"] > 0 else ""
-        points = " points" if unit.strip() == "%" else ""
-        delta = f"{sign}{format_value(row['change'], '')}{points} since {pd.Timestamp(row['previous_period']):%b %Y}"
+        delta = f"{format_change(row['change'], unit)} since {month_label(row['previous_period'])}"
     lower = row["polarity"] == "lower"
     when = (
-        f"Latest observation {pd.Timestamp(row['latest_period']):%B %Y}"
+        f"Latest observation {long_month_label(row['latest_period'])}"
         if pd.notna(row["latest_period"])
         else "No observation yet"
     )
@@ -48,11 +48,11 @@ def tile_text(row: pd.Series) -> Tile:
     if pd.isna(row["latest_value"]):
         badge = ("No data yet" + (f" (target {target})" if target else ""), "gray", None)
     elif pd.isna(row["on_target"]) or target is None:
-        badge = ("No target set", "gray", None)
+        badge = (NO_TARGET, "gray", None)
     elif bool(row["on_target"]):
-        badge = (f"On target ({target})", "blue", ":material/check:")
+        badge = (f"{ON_TARGET} ({target})", "blue", ":material/check:")
     else:
-        badge = (f"Off target ({target})", "orange", ":material/close:")
+        badge = (f"{OFF_TARGET} ({target})", "orange", ":material/close:")
     return Tile(
         name=plain(row["name"]),
         value=format_value(row["latest_value"], unit),

@@ -4,8 +4,7 @@ new and free text; an action's full record, its RAG history and the KPIs that ev
 import streamlit as st
 
 from charts.rag import rag_timeline
-from charts.style import RAG_CODES, RAG_LABELS
-from domain.rag import rating_text
+from domain.rag import RAG_CODES, RAG_LABELS, rating_text
 from reports.tables import actions_table, timeline_table
 from store.plan_queries import (
     action_detail,
