@@ -65,3 +65,27 @@ def pages(app_db: Path) -> Pages:
     from tests.helpers import Pages  # imports Streamlit and the UI: only for tests that open pages
 
     return Pages(app_db)
+
+
+@pytest.fixture
+def empty_app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """For AppTest: a store with its schema and nothing in it (a council's first start, before any
+    upload), with empty Streamlit caches."""
+    import streamlit as st
+
+    path = tmp_path / "empty.duckdb"
+    connect(path).close()
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def empty_pages(empty_app_db: Path) -> Pages:
+    """Like `pages`, on a store with nothing in it yet."""
+    from tests.helpers import Pages
+
+    return Pages(empty_app_db)
