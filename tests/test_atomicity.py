@@ -1,4 +1,13 @@
-"""A load killed with SIGKILL midway leaves a database that opens with the earlier data intact."""
+"""SIGKILL during a commit: the database opens afterwards with the earlier data intact and the killed
+submission stored whole or not at all, and the test proves some kills landed inside the commit.
+
+The loading child announces on stdout when its COMMIT starts and when it returns (it wraps the real
+connection's cursors to do so; every statement still runs on the real database). The parent kills
+it a few milliseconds after "commit-start"; a child that never printed "commit-end" died inside the
+commit window. Without at least one such kill, the property would not have been tested.
+"""
+
+from __future__ import annotations
 
 import os
 import signal
@@ -12,24 +21,55 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 150_000
+DELAYS = (0.0, 0.0005, 0.002, 0.005, 0.01, 0.02)  # seconds after the child says its COMMIT started
 
-LOADER = """
+CHILD = """
 import sys
 from pathlib import Path
 from loaders.ingest import read_bytes
-from store import connect
-from store.writes import submit
-data = Path(sys.argv[2]).read_bytes()
+from store import connect, history
+
+
+class Announcing:
+    def __init__(self, conn):
+        self._conn = conn
+
+    def cursor(self):
+        return AnnouncingCursor(self._conn.cursor())
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+class AnnouncingCursor:
+    def __init__(self, cur):
+        self._cur = cur
+
+    def execute(self, sql, *args):
+        commit = sql.strip().upper() == "COMMIT"
+        if commit:
+            print("commit-start", flush=True)
+        self._cur.execute(sql, *args)
+        if commit:
+            print("commit-end", flush=True)
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
 conn = connect(sys.argv[1])
+data = Path(sys.argv[2]).read_bytes()
 parsed = read_bytes(data, "big.csv", default_la="999")
 print("ready", flush=True)
-submit(conn, parsed, data, "killer")
-print("done", flush=True)
+outcome = history.store_upload(Announcing(conn), parsed, data, history.Actor("killer", "uploader"))
+print("stored", outcome.status, flush=True)
 """
 
 
 @pytest.fixture(scope="module")
 def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fictional council's (LA 999) long KPI return: 500 made-up KPIs x 300 months."""
     path = tmp_path_factory.mktemp("kill") / "big.csv"
     lines = ["KPI,Month,Value"]
     for i in range(ROWS):
@@ -39,7 +79,8 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _state(db_path: Path) -> tuple[int, int, int]:
+def _state(db_path: Path) -> tuple[int, int, int, int]:
+    """Table 1's rated count, killed submissions, their rows, and submissions that are not whole."""
     conn = duckdb.connect(str(db_path))
     try:
         table1 = conn.execute(
@@ -47,23 +88,48 @@ def _state(db_path: Path) -> tuple[int, int, int]:
         ).fetchone()
         killed = conn.execute("SELECT count(*) FROM submission_log WHERE submitted_by = 'killer'").fetchone()
         rows = conn.execute("SELECT count(*) FROM observation_entry WHERE la_code = '999'").fetchone()
+        broken = conn.execute(
+            """SELECT count(*) FROM submission_log s
+               WHERE s.kind IN ('plan', 'kpi', 'plan+kpi')
+                 AND (s.observation_rows <> (SELECT count(*) FROM observation_entry o
+                                             WHERE o.submission_id = s.submission_id)
+                  OR (SELECT count(*) FROM submission_event e WHERE e.submission_id = s.submission_id
+                                                                 AND e.event = 'applied') <> 1)"""
+        ).fetchone()
     finally:
         conn.close()
-    assert table1 and killed and rows
-    return table1[0], killed[0], rows[0]
+    assert table1 and killed and rows and broken
+    return table1[0], killed[0], rows[0], broken[0]
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3, 0.6])
-def test_sigkill_during_a_load_leaves_all_or_nothing(db_path: Path, big_csv: Path, delay: float) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", LOADER, str(db_path), str(big_csv)],
+def _kill_during_commit(db_path: Path, source: Path, delay: float) -> bool:
+    """Run one load, SIGKILL it `delay` s after its COMMIT starts; True if it died inside the commit."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db_path), str(source)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    table1, submissions, rows = _state(db_path)
-    assert table1 == 59  # the earlier data is intact
-    assert (submissions, rows) in {(0, 0), (1, ROWS)}  # the killed submission is all there or not at all
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    assert child.stdout.readline().strip() == "commit-start"
+    if delay:
+        time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    rest = child.stdout.read()
+    child.wait()
+    return "commit-end" not in rest
+
+
+def test_sigkill_inside_the_commit_leaves_all_or_nothing(db_path: Path, big_csv: Path, tmp_path: Path) -> None:
+    table1_before, killed_before, _, _ = _state(db_path)
+    inside = 0
+    for round_number, delay in enumerate(DELAYS):
+        source = tmp_path / f"big-{round_number}.csv"  # a new file each round, so each has a commit to make
+        source.write_text(big_csv.read_text() + f"\nFictional KPI 0,1990-01,{round_number}")
+        inside += _kill_during_commit(db_path, source, delay)
+        table1, killed, rows, broken = _state(db_path)
+        assert table1 == table1_before == 59  # the earlier data is intact
+        assert broken == 0  # every submission is whole: all of its rows and one 'applied' event
+        assert killed - killed_before in (0, 1)  # the killed load is stored whole or not at all
+        killed_before = killed
+    print(f"{inside} of {len(DELAYS)} kills landed inside the commit window")
+    assert inside >= 1, "no kill landed inside the commit window, so the property was not tested"
