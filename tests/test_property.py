@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.ingest import read_bytes
+from loaders.kpi import kpi_code_from_name
+from tests import ooxml
 from tests.helpers import xlsx
 
 KPIS = ["Caseload", "Return interviews %", "Care leavers NEET %", "Unallocated cases"]
@@ -72,3 +74,76 @@ def test_garbage_after_a_thousand_good_rows_is_still_caught(garbage: str) -> Non
     rows.append(("Last KPI", MONTHS[5], garbage))
     parsed = read_bytes(_workbook(rows, 2), "late.xlsx", default_la="999")
     assert [(e.row, e.found) for e in parsed.problems.errors] == [(3 + len(rows), garbage)]
+
+
+# ---- equivalent XML: whoever wrote the workbook, the same table reads the same
+
+OPTIONS = st.builds(
+    ooxml.Options,
+    prefix=st.sampled_from(["", "x", "main", "s0"]),
+    style_first=st.booleans(),
+    shared_strings=st.booleans(),
+    refs=st.booleans(),
+    dimension=st.sampled_from(["right", "missing", "wrong"]),
+    pretty=st.booleans(),
+)
+DATE_STYLES = st.sampled_from(["mmm-yy", "mmmm yyyy", "dd/mm/yyyy", "[$-809]mmm\\-yy;@"])
+VALUE_STYLES = st.sampled_from([None, "0%", "0.00%", "0.0%", "0.0"])
+
+
+def _read(data: bytes) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+    parsed = read_bytes(data, "equivalent.xlsx", default_la="999")
+    observations = (
+        []
+        if parsed.kpi is None
+        else sorted(
+            (r["kpi_code"], r["period"], round(r["value"], 6), r["excel_row"])
+            for r in parsed.kpi.observations.to_dict("records")
+        )
+    )
+    units = [] if parsed.kpi is None else sorted(parsed.kpi.kpis[["kpi_code", "unit"]].itertuples(index=False))
+    problems = sorted((p.code, p.row, p.column, p.cell, p.found, p.severity) for p in parsed.problems.items)
+    return observations, units, problems
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=rows_strategy,
+    options=OPTIONS,
+    month_style=DATE_STYLES,
+    value_style=VALUE_STYLES,
+    hidden=st.sets(st.integers(4, 43), max_size=3),
+    data=st.data(),
+)
+def test_equivalent_xml_reads_the_same(
+    rows: list[tuple[str, date, float]],
+    options: ooxml.Options,
+    month_style: str,
+    value_style: str | None,
+    hidden: set[int],
+    data: st.DataObject,
+) -> None:
+    """Prefixes, attribute order, shared or inline strings, no r, no or a wrong dimension: same values and problems."""
+    garbage = data.draw(st.none() | st.tuples(st.integers(0, len(rows) - 1), GARBAGE))
+    table: list[list[ooxml.Cell]] = [["Fictional council KPI return"], [], ["KPI", "Month", "Value"]]
+    for index, (kpi, month, value) in enumerate(rows):
+        shown: object = value / 100 if value_style and "%" in value_style else value
+        if garbage is not None and garbage[0] == index:
+            shown = garbage[1]
+        table.append([kpi, (month, month_style), (shown, value_style) if value_style else shown])
+    spec = ooxml.SheetSpec("Data", table, hidden_rows=hidden)
+    canonical = _read(ooxml.build([spec]))
+    assert _read(ooxml.build([spec], options)) == canonical
+    observations, _, problems = canonical
+    expected = {(k, m, v) for i, (k, m, v) in enumerate(rows) if garbage is None or garbage[0] != i}
+    names = {kpi_code_from_name(k): k for k in KPIS}
+    assert {(names[str(c)], m, v) for c, m, v, _ in observations} == expected
+    errors = [p for p in problems if p[5] == "error"]
+    if garbage is None:
+        assert errors == []
+    else:
+        row = 4 + garbage[0]
+        assert errors == [("kpi.not_a_number", row, "Value", f"C{row}", garbage[1], "error")]
+    assert sorted(p[1] for p in problems if p[0] == "file.hidden_rows") == sorted(
+        first for first in hidden if first <= 3 + len(rows) and first - 1 not in hidden
+    )
