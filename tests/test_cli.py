@@ -140,6 +140,15 @@ def test_board_pack_on_a_fresh_checkout_builds_the_database_first(
     assert "building" not in capsys.readouterr().err
 
 
+def test_a_board_pack_that_cannot_be_written_exits_4(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a_file").write_text("not a folder")
+    out = tmp_path / "a_file" / "pack.xlsx"
+    assert main([*PACK, "--out", str(out), "--db", str(db_path)]) == Exit.UNREADABLE
+    assert "cannot read or write" in capsys.readouterr().err
+
+
 @pytest.fixture
 def held(db_path: Path) -> Iterator[Path]:
     """Another process holding the database file open for writing, as a running dashboard on DuckDB does."""
