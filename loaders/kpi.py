@@ -292,10 +292,13 @@ def _kpi_definitions(
                 polarity_error = True
         polarity = polarity or _known(known, "polarity")
         if polarity is None and not polarity_error:
+            at = header.roles.get("polarity", header.roles.get("kpi", header.roles.get("code")))
             problems.warning(
                 "kpi.no_polarity",
                 f"KPI '{row.kpi or code}' has no polarity; charts cannot say whether it is on track",
                 **where,
+                **({} if at is None else {"column": header.headings[at], "col_index": sheet.excel_col(at)}),
+                found=row.polarity,
                 expected=POLARITY_EXPECTED,
             )
         target = kpis.targets.get(code)

@@ -248,6 +248,12 @@ def _row_priority(
         )
         return None
     from_ref = _priority_of(ref)
+    ref_col = header.roles.get("ref", header.roles.get("action"))
+    at_ref = (
+        {"column": header.headings.get(ref_col, ""), "col_index": sheet.excel_col(ref_col)}
+        if ref_col is not None
+        else {}
+    )
     if current is not None:
         if from_ref is not None and from_ref != current:
             problems.warning(
@@ -255,6 +261,8 @@ def _row_priority(
                 f"action {ref} sits under Priority {current}; stored under Priority {current} as placed",
                 sheet=sheet.name,
                 row=row,
+                **at_ref,
+                found=ref,
             )
         return current
     if from_ref is None:
@@ -263,6 +271,7 @@ def _row_priority(
             f"cannot tell which priority {ref} belongs to: put it under a 'Priority N: ...' row",
             sheet=sheet.name,
             row=row,
+            **at_ref,
             found=ref,
             expected="a priority heading row above it, or a Priority column",
         )

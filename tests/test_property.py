@@ -1,6 +1,7 @@
 """Property tests: any valid workbook loads exactly; one garbage cell gives exactly one error, at that cell."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -91,7 +92,7 @@ DATE_STYLES = st.sampled_from(["mmm-yy", "mmmm yyyy", "dd/mm/yyyy", "[$-809]mmm\
 VALUE_STYLES = st.sampled_from([None, "0%", "0.00%", "0.0%", "0.0"])
 
 
-def _read(data: bytes) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+def _read(data: bytes) -> tuple[list[Any], list[Any], list[Any]]:
     parsed = read_bytes(data, "equivalent.xlsx", default_la="999")
     observations = (
         []
