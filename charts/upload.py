@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.style import NO_TARGET, OFF_TARGET, PALETTE, apply_layout, format_value, month_label, wrap
+from domain.changes import OBSERVATION_FIELDS, observation_changed
 
 STORED, INCOMING, CHANGED = "Stored now", "In this file", "Changed by this file"
 
@@ -43,31 +44,50 @@ def coverage_table(months: pd.DataFrame) -> pd.DataFrame:
 
 
 def compared(stored: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-    """A row per month in either: the stored value, the file's value, and what the file does to it
-    by value (a changed missing-value mark or target alone counts as unchanged here).
+    """A row per month in either: the stored value, the file's value, and what the file does to it:
+    'new', 'changed', 'unchanged' or 'not in this file', by the same rule as the preview table and
+    the History page (`domain.changes`: value, missing-value mark or target).
 
-    `stored` and `incoming`: period and value (value may be missing: a mark such as 'n/a')."""
+    `stored` and `incoming`: period and value (missing: a mark such as 'n/a'), and optionally
+    missing_mark and target; a field only one side gives is not compared."""
+    fields = [f for f in OBSERVATION_FIELDS if f != "value" and f in stored.columns and f in incoming.columns]
 
-    def by_month(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    def by_month(frame: pd.DataFrame, side: str) -> pd.DataFrame:
         months = pd.to_datetime(frame["period"]).dt.to_period("M").dt.to_timestamp()
-        return pd.DataFrame({"period": months, column: pd.to_numeric(frame["value"], errors="coerce")})
+        out = pd.DataFrame({"period": months, side: pd.to_numeric(frame["value"], errors="coerce")})
+        for name in fields:
+            out[f"{side}.{name}"] = frame[name].to_numpy()
+        return out
 
     both = by_month(stored, "stored").merge(by_month(incoming, "incoming"), on="period", how="outer", indicator=True)
-    in_file = both["_merge"] != "left_only"
-    in_store = both["_merge"] != "right_only"
-    same = both["stored"].eq(both["incoming"]) | (both["stored"].isna() & both["incoming"].isna())
+
+    def differs(row: pd.Series) -> bool:
+        def side(prefix: str) -> dict[str, object]:  # missing as None: pandas holds a missing text mark as NaN
+            given = {"value": row[prefix], **{name: row[f"{prefix}.{name}"] for name in fields}}
+            return {name: None if pd.isna(v) else v for name, v in given.items()}
+
+        return observation_changed(side("stored"), side("incoming"))
+
     effect = pd.Series("not in this file", index=both.index, dtype="str")
-    effect[in_file & ~in_store] = "new"
-    effect[in_file & in_store & same] = "unchanged"
-    effect[in_file & in_store & ~same] = "changed"
-    return both.assign(effect=effect).drop(columns="_merge").sort_values("period", kind="stable").reset_index(drop=True)
+    effect[both["_merge"] == "right_only"] = "new"
+    present = both["_merge"] == "both"
+    if present.any():
+        changed = both[present].apply(differs, axis=1).astype(bool)
+        effect[present] = changed.map({True: "changed", False: "unchanged"})
+    extra = [f"{side}.{name}" for side in ("stored", "incoming") for name in fields]
+    return (
+        both.assign(effect=effect)
+        .drop(columns=["_merge", *extra])
+        .sort_values("period", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def comparison_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
     """`compared` as the uploader reads it."""
     return pd.DataFrame(
         {
-            "Month": rows["period"].dt.strftime("%b %Y"),
+            "Month": [month_label(p) for p in rows["period"]],
             STORED: [format_value(v, unit) if pd.notna(v) else "" for v in rows["stored"]],
             INCOMING: [format_value(v, unit) if pd.notna(v) else "" for v in rows["incoming"]],
             "What the file does": rows["effect"],

@@ -379,6 +379,16 @@ def test_file_against_stored_treats_same_values_and_missing_marks_as_unchanged()
     assert "Changed by this file" not in {t.name for t in file_against_stored(rows, name="X", unit="").data}
 
 
+def test_a_new_target_or_missing_mark_alone_changes_a_month_as_in_the_preview() -> None:
+    months = pd.to_datetime(["2017-01-01", "2017-02-01", "2017-03-01"])
+    stored = pd.DataFrame({"period": months, "value": [10.0, None, 30.0], "target": [80.0, 80.0, 80.0],
+                           "missing_mark": [None, "n/a", None]})  # fmt: skip
+    incoming = pd.DataFrame({"period": months, "value": [10.0, None, 30.0], "target": [90.0, 80.0, 80.0],
+                             "missing_mark": ["", "c", ""]})  # fmt: skip
+    assert compared(stored, incoming)["effect"].tolist() == ["changed", "changed", "unchanged"]
+    assert compared(stored, incoming)[["stored", "incoming"]].columns.tolist() == ["stored", "incoming"]
+
+
 def test_a_long_series_labels_its_first_last_lowest_and_highest_points_only() -> None:
     periods = pd.date_range("2014-01-01", periods=36, freq="MS")
     values = [50.0 + (i % 7) for i in range(36)]

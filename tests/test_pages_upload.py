@@ -6,6 +6,7 @@ Every page checks the role itself; navigation only hides what a role cannot use.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +14,14 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts.upload import compared
 from loaders.ingest import read_bytes
 from store import accounts, audit, connect, history
+from store.plan_queries import kpi_series
 from store.queries import catalogue
 from store.writes import changes, submit_settings
 from tests.data.good.make_fictional import workbook
-from tests.helpers import Pages, frame_with, in_navigation, large_kpi_return
+from tests.helpers import Pages, frame_with, in_navigation, large_kpi_return, long_kpi
 from ui import upload_preview
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +59,7 @@ def oidc_app(groups: list[str] | None, script: str = "dashboard.py") -> AppTest:
     at.secrets = OIDC_SECRETS
     at.user = {"is_logged_in": False} if groups is None else {
         "is_logged_in": True, "email": "pat@northmoor.example", "name": "Pat", "groups": groups,
+        "iss": "https://login.example", "sub": "pat", "iat": time.time(),
     }  # fmt: skip
     return at
 
@@ -207,6 +211,19 @@ def test_every_row_of_the_preview_is_in_the_download(db: duckdb.DuckDBPyConnecti
     assert len(everything) == 1500 and set(everything["Kind"]) == {"KPI value"}
     assert everything["KPI"].iloc[0] == "Bench KPI 0000"
     assert len(upload_preview.every_row(changes(db, parsed), names)) == 1000
+
+
+def test_the_check_chart_and_the_preview_agree_on_what_changed(db: duckdb.DuckDBPyConnection) -> None:
+    """A new target alone changes a month in the preview, so the chart marks it changed too."""
+    rows = [("RETURN_INTERVIEWS", "2016-10", 37), ("RETURN_INTERVIEWS", "2016-11", 78),
+            ("RETURN_INTERVIEWS", "2016-12", 80)]  # fmt: skip
+    parsed = read_bytes(long_kpi(rows, target=95), "target.xlsx", catalogue=catalogue(db), default_la="394")
+    preview = changes(db, parsed).observations
+    chart = compared(kpi_series(db, "RETURN_INTERVIEWS", "394"),
+                     upload_preview.incoming_series(parsed, "RETURN_INTERVIEWS", "394"))  # fmt: skip
+    assert preview.sort_values("period")["change"].tolist() == ["changed", "changed", "new"]
+    assert chart["effect"].tolist() == ["changed", "changed", "new"]
+    assert chart["stored"].tolist()[:2] == chart["incoming"].tolist()[:2] == [37.0, 78.0]  # same values, new target
 
 
 def test_preview_charts_a_kpi_from_the_file_beside_the_store(pages: Pages) -> None:

@@ -112,10 +112,11 @@ def kpis_in_file(found: Changes) -> list[tuple[str, str]]:
 
 
 def incoming_series(parsed: Parsed, kpi_code: str, la_code: str) -> pd.DataFrame:
-    """The file's observations of one KPI for one council (period, value)."""
+    """The file's observations of one KPI for one council (period, value, missing mark, target)."""
     assert parsed.kpi is not None
     obs = parsed.kpi.observations
-    return obs.loc[(obs["kpi_code"] == kpi_code) & (obs["la_code"] == la_code), ["period", "value"]]
+    chosen = (obs["kpi_code"] == kpi_code) & (obs["la_code"] == la_code)
+    return obs.loc[chosen, ["period", "value", "missing_mark", "target"]]
 
 
 def unit_of(parsed: Parsed, catalogue: Catalogue, kpi_code: str) -> str:
