@@ -2,6 +2,9 @@
 -- submission; current data is, for each key, the row of the latest submission that has
 -- not been rolled back. Views whose names do not start with an underscore are the
 -- documented interface for analysts (README, "Views for analysts").
+--
+-- The same text runs on DuckDB and PostgreSQL (no QUALIFY, no DuckDB-only types), so the views
+-- have the same names, columns and types on both.
 
 CREATE SEQUENCE IF NOT EXISTS submission_id_seq START 1;
 CREATE SEQUENCE IF NOT EXISTS event_id_seq START 1;
@@ -37,7 +40,7 @@ CREATE TABLE IF NOT EXISTS submission_event (
 CREATE TABLE IF NOT EXISTS original_file (
     sha256 VARCHAR PRIMARY KEY,
     file_name VARCHAR NOT NULL,
-    content BLOB NOT NULL
+    content BYTEA NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS setting_entry (
@@ -92,7 +95,7 @@ CREATE TABLE IF NOT EXISTS kpi_version (
     name VARCHAR NOT NULL,
     unit VARCHAR NOT NULL,
     polarity VARCHAR CHECK (polarity IN ('higher', 'lower')),
-    target DOUBLE,
+    target DOUBLE PRECISION,
     actions VARCHAR,
     note VARCHAR
 );
@@ -102,16 +105,16 @@ CREATE TABLE IF NOT EXISTS observation_entry (
     kpi_code VARCHAR NOT NULL,
     la_code VARCHAR NOT NULL,
     period DATE NOT NULL,
-    value DOUBLE,
+    value DOUBLE PRECISION,
     missing_mark VARCHAR,
-    target DOUBLE,
+    target DOUBLE PRECISION,
     excel_row INTEGER
 );
 
 CREATE OR REPLACE VIEW _latest_event AS
 SELECT submission_id, event, event_at, by_user
-FROM submission_event
-QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) AS _n FROM submission_event) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW submissions AS
 SELECT s.submission_id, s.kind, s.file_name, s.sha256, s.submitted_by, s.submitted_at,
@@ -123,23 +126,25 @@ CREATE OR REPLACE VIEW _active AS
 SELECT submission_id FROM submissions WHERE status = 'active';
 
 CREATE OR REPLACE VIEW settings AS
-SELECT key, value FROM setting_entry JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY key ORDER BY submission_id DESC) = 1;
+SELECT key, value
+FROM (SELECT *, row_number() OVER (PARTITION BY key ORDER BY submission_id DESC) AS _n FROM (SELECT s.* FROM setting_entry s JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW priorities AS
-SELECT priority, title, outcome FROM priority_version JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY priority ORDER BY submission_id DESC) = 1;
+SELECT priority, title, outcome
+FROM (SELECT *, row_number() OVER (PARTITION BY priority ORDER BY submission_id DESC) AS _n FROM (SELECT p.* FROM priority_version p JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW actions AS
 SELECT action_ref, priority, ofsted_ref, description, success_measures, lead, timescale_text,
        timescale_month, timescale_flag, itemised, is_new, note, submission_id
-FROM action_version JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY action_ref ORDER BY submission_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY action_ref ORDER BY submission_id DESC) AS _n FROM (SELECT a.* FROM action_version a JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW _current_rating AS
 SELECT action_ref, period, rating, raw, submission_id
-FROM rating_entry JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) AS _n FROM (SELECT r.* FROM rating_entry r JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW rag_history AS
 SELECT r.action_ref, a.priority, r.period, r.rating
@@ -149,19 +154,20 @@ CREATE OR REPLACE VIEW reporting_periods AS
 SELECT p.period, l.label
 FROM (SELECT DISTINCT period FROM rag_history) p
 LEFT JOIN (
-    SELECT period, label FROM period_label JOIN _active USING (submission_id)
-    QUALIFY row_number() OVER (PARTITION BY period ORDER BY submission_id DESC) = 1
+    SELECT period, label
+    FROM (SELECT *, row_number() OVER (PARTITION BY period ORDER BY submission_id DESC) AS _n FROM (SELECT pl.* FROM period_label pl JOIN _active USING (submission_id)) e) ranked
+    WHERE _n = 1
 ) l USING (period);
 
 CREATE OR REPLACE VIEW kpis AS
 SELECT kpi_code, name, unit, polarity, target, actions, note
-FROM kpi_version JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY kpi_code ORDER BY submission_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY kpi_code ORDER BY submission_id DESC) AS _n FROM (SELECT k.* FROM kpi_version k JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW _current_observation AS
 SELECT kpi_code, la_code, period, value, target, missing_mark, submission_id
-FROM observation_entry JOIN _active USING (submission_id)
-QUALIFY row_number() OVER (PARTITION BY kpi_code, la_code, period ORDER BY submission_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY kpi_code, la_code, period ORDER BY submission_id DESC) AS _n FROM (SELECT o.* FROM observation_entry o JOIN _active USING (submission_id)) e) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW kpi_observations AS
 SELECT o.kpi_code, k.name AS kpi_name, o.la_code, o.period, o.value, k.unit, k.polarity,

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS benchmark_value_entry (
     end_year SMALLINT,               -- sortable: the last year the period covers; NULL if not understood
     period_kind VARCHAR NOT NULL,    -- year | split year | 3-year span ..., with a qualifier like (Rev)
     la_code VARCHAR NOT NULL,
-    value DOUBLE,
+    value DOUBLE PRECISION,
     missing_mark VARCHAR             -- the not-available mark ('-', 'c', 'x', 'z', 'low') when value is NULL
 );
 
@@ -79,8 +79,8 @@ CREATE TABLE IF NOT EXISTS kpi_benchmark_map_entry (
     kpi_code VARCHAR NOT NULL,
     measure VARCHAR NOT NULL,
     transform VARCHAR NOT NULL,
-    scale DOUBLE NOT NULL,
-    "offset" DOUBLE NOT NULL,
+    scale DOUBLE PRECISION NOT NULL,
+    "offset" DOUBLE PRECISION NOT NULL,
     note VARCHAR,
     excel_row INTEGER
 );
@@ -107,12 +107,12 @@ SELECT topic, measure, name, dictionary_row
 FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current);
 
 CREATE OR REPLACE VIEW benchmark_measures AS
-SELECT m.* EXCLUDE (submission_id, dictionary_row), t.topics
-FROM benchmark_measure_entry m
+SELECT m.measure, m.topic, name, chart_title, description, data_item, polarity, polarity_raw, y_axis_name, year_type, last_update, last_update_text, next_update, next_update_text, dps, no_quartile, methodology, source_table, data_owner, hyperlinks, measure_id, t.topics
+FROM (SELECT *, row_number() OVER (PARTITION BY measure ORDER BY last_update DESC NULLS LAST, dictionary_row) AS _n
+      FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current)) m
 JOIN (SELECT measure, string_agg(DISTINCT topic, '; ' ORDER BY topic) AS topics
-      FROM benchmark_measure_topics GROUP BY measure) t USING (measure)
-WHERE m.submission_id = (SELECT submission_id FROM _lait_current)
-QUALIFY row_number() OVER (PARTITION BY m.measure ORDER BY m.last_update DESC NULLS LAST, m.dictionary_row) = 1;
+      FROM benchmark_measure_topics GROUP BY measure) t ON t.measure = m.measure
+WHERE m._n = 1;
 
 CREATE OR REPLACE VIEW statistical_neighbours AS
 SELECT n.grouping, n.grouping_label, n.la_code, coalesce(a.name, n.la_name) AS la_name, n.neighbour_rank,
@@ -127,7 +127,7 @@ WHERE n.submission_id = (SELECT submission_id FROM _lait_current);
 -- 1 (band A) is the best quarter. Neither is given when DfE names no better direction, and no
 -- quartile when the dictionary's No_Quartile flag is set.
 CREATE OR REPLACE VIEW _measure_direction AS
-SELECT measure, any_value(polarity) AS polarity, bool_or(no_quartile) AS no_quartile
+SELECT measure, min(polarity) AS polarity, bool_or(no_quartile) AS no_quartile
 FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _lait_current)
 GROUP BY measure;
 
@@ -136,16 +136,17 @@ WITH councils AS (
     SELECT v.measure, v.period, v.end_year, v.la_code, v.area_name, v.value, m.polarity, m.no_quartile
     FROM benchmark_values v JOIN _measure_direction m USING (measure)
     WHERE v.area_kind = 'council' AND v.value IS NOT NULL AND v.end_year IS NOT NULL
+), quartiles AS (
+    SELECT measure, period, count(*) AS councils_ranked,
+           percentile_cont(0.25) WITHIN GROUP (ORDER BY value) AS q25,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS q50,
+           percentile_cont(0.75) WITHIN GROUP (ORDER BY value) AS q75
+    FROM councils GROUP BY measure, period
 ), stats AS (
-    SELECT *,
-           count(*) OVER w AS councils_ranked,
-           rank() OVER (PARTITION BY measure, period ORDER BY value DESC) AS rank_high,
-           rank() OVER (PARTITION BY measure, period ORDER BY value ASC) AS rank_low,
-           quantile_cont(value, 0.25) OVER w AS q25,
-           quantile_cont(value, 0.5) OVER w AS q50,
-           quantile_cont(value, 0.75) OVER w AS q75
-    FROM councils
-    WINDOW w AS (PARTITION BY measure, period)
+    SELECT c.*, q.councils_ranked, q.q25, q.q50, q.q75,
+           rank() OVER (PARTITION BY c.measure, c.period ORDER BY c.value DESC) AS rank_high,
+           rank() OVER (PARTITION BY c.measure, c.period ORDER BY c.value ASC) AS rank_low
+    FROM councils c JOIN quartiles q ON q.measure = c.measure AND q.period = c.period
 )
 SELECT measure, period, end_year, la_code, area_name, value, polarity, councils_ranked,
        CASE polarity WHEN 'higher' THEN rank_high WHEN 'lower' THEN rank_low END AS rank,

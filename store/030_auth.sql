@@ -29,8 +29,10 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 
 CREATE OR REPLACE VIEW _account_current AS
-SELECT * FROM account_version
-QUALIFY row_number() OVER (PARTITION BY username ORDER BY version_id DESC) = 1;
+SELECT version_id, username, display_name, role, password_hash, password_version, disabled, change,
+       changed_at, changed_by
+FROM (SELECT *, row_number() OVER (PARTITION BY username ORDER BY version_id DESC) AS _n FROM account_version) ranked
+WHERE _n = 1;
 
 -- For analysts and the Users page: who may do what, without password hashes.
 CREATE OR REPLACE VIEW accounts AS

@@ -26,10 +26,10 @@ CREATE TABLE IF NOT EXISTS narrative_entry (
 
 CREATE OR REPLACE VIEW kpi_commentary AS
 SELECT kpi_code, period, text, saved_by, saved_at, entry_id
-FROM kpi_commentary_entry
-QUALIFY row_number() OVER (PARTITION BY kpi_code, period ORDER BY entry_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY kpi_code, period ORDER BY entry_id DESC) AS _n FROM kpi_commentary_entry) ranked
+WHERE _n = 1;
 
 CREATE OR REPLACE VIEW priority_narrative AS
 SELECT priority, period, compare_period, text, saved_by, saved_at, entry_id
-FROM narrative_entry
-QUALIFY row_number() OVER (PARTITION BY priority, period, compare_period ORDER BY entry_id DESC) = 1;
+FROM (SELECT *, row_number() OVER (PARTITION BY priority, period, compare_period ORDER BY entry_id DESC) AS _n FROM narrative_entry) ranked
+WHERE _n = 1;
