@@ -19,6 +19,12 @@ child that a crafted file has taken over cannot run code in the server: a reply 
 decode is treated like a child that died. (Requests still go server -> child as pickle: the
 server is trusted, and a custom `reader` travels by reference that way.)
 
+The child cannot forge what the server stores: the server recomputes the SHA-256 of the bytes it
+sent, and refuses a reply whose file name, hash or period labels differ from what the model allows
+(a forged hash once named a folder "Back up now" wrote to). The child also loses the network (a
+new, empty network namespace) and, when the server runs as root, becomes `nobody` before it reads
+a byte; `PARSE_CONCURRENT` parses run at once, and a file arriving beyond that is told to wait.
+
 The caller gets the `Parsed` back, or a RefusedFile / UnreadableFile with a plain message;
 `detail` on the error says what happened, for the audit log.
 """
@@ -26,8 +32,11 @@ The caller gets the `Parsed` back, or a RefusedFile / UnreadableFile with a plai
 from __future__ import annotations
 
 import atexit
+import codecs
 import contextlib
+import ctypes
 import gc
+import hashlib
 import io
 import os
 import pickle
@@ -54,6 +63,12 @@ from loaders.problems import LoaderError, RefusedFile, UnreadableFile
 
 MEMORY_MB = int(os.environ.get("DASHBOARD_PARSE_MEMORY_MB", "2048"))
 SECONDS = float(os.environ.get("DASHBOARD_PARSE_SECONDS", "60"))
+PARSE_CONCURRENT = max(1, int(os.environ.get("DASHBOARD_PARSE_CONCURRENT", "2")))
+_PERIOD_LABELS = {"initial", "baseline"}  # the only labels loaders.plan gives a reporting period
+_NOBODY = 65534
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+_PR_SET_NO_NEW_PRIVS = 38
 Reader = Callable[..., Parsed]
 _ROOT = Path(__file__).resolve().parent.parent
 _HEADER = struct.Struct("!Q")
@@ -61,6 +76,7 @@ _HEADER = struct.Struct("!Q")
 # malloc use transparent huge pages (where the kernel allows them) cuts those faults about threefold.
 _HUGE_PAGES = "glibc.malloc.hugetlb=1"
 _lock = threading.Lock()
+_parsing = threading.BoundedSemaphore(PARSE_CONCURRENT)
 _helper: subprocess.Popen[bytes] | None = None
 _socket_path = ""
 
@@ -165,7 +181,55 @@ def parse(
     seconds: float | None = None,
     **options: Any,
 ) -> Parsed:
-    """`reader(data, file_name, **options)` run in a limited child process: the same result or error."""
+    """`reader(data, file_name, **options)` run in a limited child process: the same result or error.
+
+    At most PARSE_CONCURRENT at once in this server; a file beyond that is refused with "try again"."""
+    if not _parsing.acquire(blocking=False):
+        raise _refused(
+            f"the server is already reading {PARSE_CONCURRENT} files. Wait a moment and upload this one again.",
+            "Server busy reading files",
+            file_name,
+            f"{PARSE_CONCURRENT} parses running (DASHBOARD_PARSE_CONCURRENT)",
+        )
+    try:
+        parsed = _parse(data, file_name, reader, memory_mb, seconds, options)
+    finally:
+        _parsing.release()
+    return checked(parsed, data, file_name)
+
+
+def checked(parsed: Parsed, data: bytes, file_name: str) -> Parsed:
+    """The child's `Parsed`, only if it says what the server itself knows: the file name it sent and
+    the SHA-256 of the bytes (computed here, never taken from the child), and period labels the
+    model allows. Anything else means a compromised or broken child: the file is refused."""
+    sha = hashlib.sha256(data).hexdigest()
+    labels = parsed.plan.period_labels if parsed.plan is not None else {}
+    wrong = [
+        what
+        for what, bad in (
+            ("file name", parsed.file_name != file_name or parsed.problems.file != file_name),
+            ("SHA-256", parsed.sha256 != sha),
+            (
+                "period labels",
+                any(day.day != 1 or label.lower() not in _PERIOD_LABELS for day, label in labels.items()),
+            ),
+        )
+        if bad
+    ]
+    if wrong:
+        raise _refused(
+            "the file reader returned a result that does not match the file, so nothing was stored. "
+            "Tell your admin: the audit log has the details.",
+            "File reader result refused",
+            file_name,
+            f"child reply forged or broken: {', '.join(wrong)} differ from what the server sent",
+        )
+    return parsed
+
+
+def _parse(
+    data: bytes, file_name: str, reader: Reader, memory_mb: int | None, seconds: float | None, options: dict[str, Any]
+) -> Parsed:
     memory_mb = memory_mb or MEMORY_MB
     seconds = seconds or SECONDS
     deadline = time.monotonic() + seconds
@@ -242,8 +306,40 @@ def _limit(memory_mb: int, seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def confine() -> list[str]:
+    """In a forked child, before it touches a file: no network, no new privileges, and not root.
+
+    A new network namespace holds only a loopback that is down, so nothing can be reached (unshare
+    needs root, or an unprivileged user namespace). Then, when running as root, the child becomes
+    `nobody`. Returns what could not be done, for the reply's detail; the read goes on regardless,
+    still under the memory and time limits."""
+    missing: list[str] = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if libc.unshare(_CLONE_NEWNET) != 0 and libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) != 0:
+        missing.append("network namespace")
+        sys.addaudithook(_no_sockets)
+    if os.getuid() == 0:
+        try:
+            os.setgroups([])
+            os.setgid(_NOBODY)
+            os.setuid(_NOBODY)
+        except OSError:
+            missing.append("unprivileged user")
+    return missing
+
+
+def _no_sockets(event: str, args: tuple[Any, ...]) -> None:
+    """Fallback where no namespace can be made: Python code in the child may not open connections."""
+    if event in ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo"):
+        raise PermissionError("the file-reading child has no network")
+
+
 def _handle(conn: socket.socket) -> None:
-    """In a forked child: read one request, run it under limits, send the outcome."""
+    """In a forked child: read one request, confine itself, run it under limits, send the outcome.
+
+    The request comes from the server (trusted) and is unpickled before confinement, so a reader
+    named by reference is imported with the server's rights; not one byte of the file is read before."""
     _send(conn, str(os.getpid()).encode())
     request = _receive(conn, None)
     if request is None:
@@ -252,6 +348,7 @@ def _handle(conn: socket.socket) -> None:
     try:
         reader, data, file_name, options, memory_mb, seconds = pickle.loads(request)
         del request
+        confine()
         _limit(memory_mb, seconds)
         result = wire.Outcome("ok", reader(data, file_name, **options))
     except LoaderError as exc:
@@ -303,6 +400,8 @@ def _warm() -> None:
     for data, name in samples():
         with contextlib.suppress(Exception):  # a warm-up is an optimisation: it must never stop the helper
             _encode(wire.Outcome("ok", read_bytes(data, name)))
+    for encoding in ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "ascii"):
+        codecs.lookup(encoding)  # codecs load lazily; a child running as nobody may not be able to read them
     gc.collect()
     gc.freeze()
 

@@ -6,7 +6,6 @@ the current state of an account is its latest row. Nothing is updated or deleted
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Literal
@@ -16,13 +15,13 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from domain import identity
 from store.db import now_utc, transaction
 
 Role = Literal["viewer", "uploader", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "uploader", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
-MIN_PASSWORD = 10
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
+MIN_PASSWORD = identity.PASSWORD_MIN
 _HASHER = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -48,17 +47,22 @@ class Account:
 
 
 def normalise_username(username: str) -> str:
-    return username.strip().lower()
+    return identity.normalise_username(username)
 
 
 def check_username(username: str) -> str:
-    name = normalise_username(username)
-    if not _USERNAME.match(name):
-        raise AccountError(
-            "a username is 1 to 100 characters: letters, digits and . _ @ + - (an email address works).",
-            "Username not valid",
-        )
-    return name
+    """A local username: bounded and plain (never ':', so never an identity-provider identity)."""
+    checked = identity.check_username(username)
+    if checked.problem:
+        raise AccountError(checked.problem, "Username not valid")
+    return checked.name
+
+
+def check_display_name(name: str) -> str:
+    try:
+        return identity.check_display_name(name)
+    except identity.InputTooLong as exc:
+        raise AccountError(exc.message, "Name not valid") from None
 
 
 def check_role(role: str) -> Role:
@@ -70,8 +74,8 @@ def check_role(role: str) -> Role:
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters.", "Password too short")
-    if len(password) > 1000:
-        raise AccountError("a password can have at most 1000 characters.", "Password too long")
+    if len(password) > identity.PASSWORD_MAX:
+        raise AccountError(f"a password can have at most {identity.PASSWORD_MAX} characters.", "Password too long")
 
 
 def get(conn: duckdb.DuckDBPyConnection, username: str) -> Account | None:
@@ -108,7 +112,11 @@ def count(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def verify(conn: duckdb.DuckDBPyConnection, username: str, password: str) -> Account | None:
-    """The account if the password is right and the account is enabled; None otherwise."""
+    """The account if the password is right and the account is enabled; None otherwise.
+
+    An impossible username or an over-long password is refused before any hash is computed."""
+    if identity.check_username(username).problem or len(password) > identity.PASSWORD_MAX:
+        return None
     cur = conn.cursor()
     try:
         row = cur.execute(
@@ -138,11 +146,12 @@ def add(
 ) -> Account:
     """A new account. `password` None means the person signs in through the council's identity provider."""
     name = check_username(username)
+    display = check_display_name(display_name)
     checked_role = check_role(role)
     if password is not None:
         check_password(password)
     hashed = _HASHER.hash(password) if password is not None else None
-    return _write(conn, name, by, "created", new=True, role=checked_role, hashed=hashed, display=display_name)
+    return _write(conn, name, by, "created", new=True, role=checked_role, hashed=hashed, display=display)
 
 
 def set_role(conn: duckdb.DuckDBPyConnection, username: str, role: str, by: str) -> Account:

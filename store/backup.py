@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from store import audit
-from store.db import migrate, transaction
+from store.db import migrate, private_files, transaction
 
 FORMAT = 1
 
@@ -55,9 +55,10 @@ def _safe_name(name: str) -> str:
 
 def backup(conn: duckdb.DuckDBPyConnection, folder: str | Path, by: str = "backup", role: str = "") -> Path:
     """Write a consistent backup of the whole database into a new folder under `folder`."""
+    private_files()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = Path(folder) / f"backup-{stamp}"
-    target.mkdir(parents=True, exist_ok=False)
+    target.mkdir(parents=True, exist_ok=False, mode=0o700)
     (target / "tables").mkdir()
     (target / "originals").mkdir()
     manifest: dict[str, Any] = {"format": FORMAT, "created_at_utc": stamp, "tables": {}, "sequences": {}}
@@ -82,13 +83,16 @@ def backup(conn: duckdb.DuckDBPyConnection, folder: str | Path, by: str = "backu
             manifest["sequences"][name] = int(start if last is None else last + step)
         originals = []
         if "original_file" in tables:
-            for sha, file_name, content in cur.execute(
+            for _stored, file_name, content in cur.execute(
                 "SELECT sha256, file_name, content FROM original_file ORDER BY sha256"
             ).fetchall():
-                place = target / "originals" / sha / _safe_name(file_name)
-                place.parent.mkdir()
+                # The folder is named by the hash computed here, never by the stored text: a forged
+                # "hash" such as `../..` once named a folder outside the backup.
+                digest = hashlib.sha256(bytes(content)).hexdigest()
+                place = target / "originals" / digest / _safe_name(file_name)
+                place.parent.mkdir(exist_ok=True)
                 place.write_bytes(bytes(content))
-                originals.append({"sha256": sha, "file_name": file_name, "path": str(place.relative_to(target))})
+                originals.append({"sha256": digest, "file_name": file_name, "path": str(place.relative_to(target))})
         manifest["originals"] = originals
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2))
     audit.record(conn, by, role, "backup", str(target), "ok", f"{len(manifest['tables'])} tables")

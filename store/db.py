@@ -25,10 +25,20 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     path = Path(path)
     if read_only:
         return duckdb.connect(str(path), read_only=True)
+    private_files()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = duckdb.connect(str(path))
+    for made in (path, Path(f"{path}.wal")):
+        if made.exists():
+            made.chmod(0o600)
     migrate(conn)
     return conn
+
+
+def private_files() -> None:
+    """From now on this process creates files for its own user only (0600, folders 0700): the
+    database, its WAL, backups and original files hold password hashes and uploaded data."""
+    os.umask(0o077)
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,14 +1,11 @@
-"""Local accounts and the audit log: append-only versions, argon2, slowed-down failed sign-ins."""
+"""Local accounts and the audit log: append-only versions, argon2, bounded input (the limiter: test_limiter)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import duckdb
 import pytest
 
 from store import accounts, audit
-from store.db import now_utc
 
 PASSWORD = "correct horse battery"
 
@@ -85,18 +82,26 @@ def test_setup_code_is_one_time_and_hashed() -> None:
     assert not accounts.check_setup_code(hashed, "000000-000000-000000")
 
 
-def test_failed_sign_ins_are_slowed_down(db: duckdb.DuckDBPyConnection) -> None:
-    for _ in range(4):
-        audit.record(db, "ann", "", "sign_in", "ann", "failed")
-    assert audit.sign_in_wait(db, "ann") == 0
-    audit.record(db, "ann", "", "sign_in", "ann", "failed")
-    assert 25 <= audit.sign_in_wait(db, "ann") <= 30
-    audit.record(db, "ann", "", "sign_in", "ann", "failed")
-    assert 55 <= audit.sign_in_wait(db, "ann") <= 60
-    assert audit.sign_in_wait(db, "ann", now_utc() + timedelta(minutes=2)) == 0
-    assert audit.sign_in_wait(db, "bob") == 0
-    audit.record(db, "ann", "uploader", "sign_in", "ann", "ok")
-    assert audit.sign_in_wait(db, "ann") == 0
+def test_bounded_input_is_refused_before_anything_is_written(db: duckdb.DuckDBPyConnection) -> None:
+    for name in ("x" * 200_000, "a" * 101):
+        with pytest.raises(accounts.AccountError) as raised:
+            accounts.add(db, name, "viewer", PASSWORD, by="t")
+        assert raised.value.title == "Username not valid" and "at most 100" in raised.value.message
+    with pytest.raises(accounts.AccountError) as named:
+        accounts.add(db, "ann", "viewer", PASSWORD, by="t", display_name="n" * 101)
+    assert named.value.title == "Name not valid"
+    assert _versions(db) == 0
+    assert accounts.verify(db, "x" * 200_000, PASSWORD) is None
+
+
+def test_audit_fields_are_bounded_and_carry_the_client(db: duckdb.DuckDBPyConnection) -> None:
+    for _ in range(100):  # 100 anonymous attempts with 200 kB names: a few kB, not 50 MB
+        audit.record(db, "x" * 200_000, "", "sign_in", "x" * 200_000, "failed", "y" * 200_000, "10.1.2.3 Firefox")
+    row = db.execute(
+        "SELECT sum(length(username) + length(target) + length(detail) + length(client)), max(client) FROM audit_log"
+    ).fetchone()
+    assert row is not None and row[0] <= 100 * 2700 and row[1] == "10.1.2.3 Firefox"
+    assert audit.entries(db).iloc[0]["client"] == "10.1.2.3 Firefox"
 
 
 def test_audit_log_is_append_only_and_filterable(db: duckdb.DuckDBPyConnection) -> None:
@@ -104,6 +109,6 @@ def test_audit_log_is_append_only_and_filterable(db: duckdb.DuckDBPyConnection) 
     audit.record(db, "bob", "uploader", "upload", "kpis.xlsx", "refused", "Macro file refused")
     log = audit.entries(db)
     assert list(log["action"]) == ["upload", "rollback"]
-    assert len(log.iloc[1]["detail"]) == 4000
+    assert len(log.iloc[1]["detail"]) == 2000 and log.iloc[1]["detail"].endswith("(10,000 characters)")
     assert list(audit.entries(db, action="upload")["username"]) == ["bob"]
     assert audit.actions(db) == ["rollback", "upload"]

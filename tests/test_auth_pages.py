@@ -1,7 +1,9 @@
-"""Sign-in through the real dashboard script (AppTest): local accounts, the first admin, the gate."""
+"""Sign-in through the real dashboard script (AppTest): local accounts, the first admin, the gate,
+bounded input, and the callback guard that re-checks a role when a click arrives."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from store import accounts, audit, connect
+from store.queries import setting
 from store.writes import submit_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -22,19 +25,12 @@ def app() -> AppTest:
 
 
 def nav_titles(at: AppTest) -> set[str]:
-    return {str(p.get("page_name", "")) for p in at._registered_pages.values()}
-
-
-def goto(at: AppTest, title: str) -> AppTest:
-    """Open a page st.navigation registered under `title` (the sign-in page is a function, not a file)."""
-    hashes = [h for h, p in at._registered_pages.items() if p.get("page_name") in title.split("|")]
-    assert hashes, f"{title} is not in the navigation"
-    at._page_hash = hashes[0]
-    return at.run()
+    """The page titles dashboard.py put in the menu (ui.a11y draws it as HTML links in the sidebar)."""
+    return {title for menu in at.sidebar.get("html") for title in re.findall(r">([^<>]+)</a>", menu.value)}
 
 
 def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
-    goto(at, "Sign in|Account")
+    at.switch_page("views/sign_in.py").run()
     at.text_input(key="auth.username").set_value(username)
     at.text_input(key="auth.password").set_value(password)
     at.button[0].click()
@@ -119,7 +115,7 @@ def test_first_admin_with_one_time_code(app_db: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(accounts, "new_setup_code", lambda: (code, PasswordHasher().hash(code)))
     at = app()
     assert code in capsys.readouterr().err
-    goto(at, "Sign in|Account")
+    at.switch_page("views/sign_in.py").run()
     assert "No accounts exist yet" in at.info[0].value
     at.text_input(key="auth.setup_code").set_value("WRONG")
     at.text_input(key="auth.setup_username").set_value("chief")
@@ -147,7 +143,52 @@ def test_viewing_can_require_sign_in(app_db: Path) -> None:
     add_account(app_db, "vic", "viewer")
     change(app_db, submit_settings, {"viewing": "sign-in"}, "test")
     at = app()
-    assert nav_titles(at) == {"Sign in"}
+    assert nav_titles(at) - {"Accessibility statement"} == {"Sign in"}
     assert not at.metric
     at = sign_in(at, "vic")
     assert "Overview" in nav_titles(at)
+
+
+def test_an_over_long_username_is_refused_plainly_and_logged_once_truncated(app_db: Path) -> None:
+    add_account(app_db, "ann", "uploader")
+    at = sign_in(app(), "x" * 200_000, "whatever password")
+    assert "at most 100 characters" in at.error[0].value
+    assert len(at.session_state["auth.username"]) == 101  # Streamlit cut it on the server, at max_chars
+    rows = audit_rows(app_db, "sign_in")
+    assert len(rows) == 1 and rows[0][2] == "failed" and len(rows[0][0]) <= 100
+
+
+def test_sign_in_events_carry_the_client(app_db: Path) -> None:
+    add_account(app_db, "ann", "uploader")
+    sign_in(app(), "ann")
+    conn = connect(app_db)
+    try:
+        entry = audit.entries(conn, action="sign_in").iloc[0]
+    finally:
+        conn.close()
+    assert entry["client"].startswith("local")  # AppTest has no address: Streamlit reports None
+
+
+def test_a_role_removed_before_the_click_is_refused_and_audited(app_db: Path) -> None:
+    add_account(app_db, "root", "admin")
+    add_account(app_db, "chief", "admin")
+    at = sign_in(app(), "chief")
+    at.switch_page("views/users.py").run()
+    assert not at.exception
+    at.radio(key="users.viewing").set_value("sign-in")
+    change(app_db, accounts.set_role, "chief", "viewer", "root")  # demoted while the page is open
+    next(b for b in at.button if b.label == "Save").click()
+    at.run()
+    refused = [r for r in audit_rows(app_db, "setting_change") if r[2] == "refused"]
+    assert refused == [("chief", "needs admin", "refused")]
+    conn = connect(app_db)
+    try:
+        entry = audit.entries(conn, action="setting_change").iloc[0]
+    finally:
+        conn.close()
+    assert entry["role"] == "viewer"  # the role they had when the click arrived
+    conn = connect(app_db)
+    try:
+        assert setting(conn, "viewing", "open") == "open"
+    finally:
+        conn.close()

@@ -9,7 +9,9 @@ import streamlit as st
 from reports.safe_text import to_safe_csv
 from store import audit
 from ui import auth
+from ui.auth import User
 from ui.data import connection
+from ui.guard import guarded
 
 auth.require_role("admin")
 st.title("Audit log")
@@ -19,7 +21,7 @@ conn = connection()
 cols = st.columns(3)
 since = cols[0].date_input("From", value=date.today() - timedelta(days=30), key="audit.since")
 action = cols[1].selectbox("Action", ["", *audit.actions(conn)], format_func=lambda a: a or "All", key="audit.action")
-username = cols[2].text_input("User", key="audit.user").strip().lower()
+username = cols[2].text_input("User", key="audit.user", max_chars=300).strip().lower()
 start = datetime.combine(since, datetime.min.time()) if isinstance(since, date) else None
 log = audit.entries(conn, since=start, action=action or "", username=username)
 log = log.rename(
@@ -32,12 +34,14 @@ log = log.rename(
         "target": "Target",
         "outcome": "Outcome",
         "detail": "Detail",
+        "client": "Client (address, browser)",
     }
 )
 st.dataframe(log, hide_index=True, width="stretch", key="audit.table")
 
 
-def on_download() -> None:
+@guarded("admin", "download", page="audit")
+def on_download(who: User) -> None:
     auth.log("download", "audit log (CSV)", "ok", f"{len(log)} entries")
 
 

@@ -9,8 +9,10 @@ import streamlit as st
 from reports.safe_text import to_safe_csv
 from store import history
 from ui import auth, flash
+from ui.auth import User
 from ui.data import cached, connection
 from ui.display import plain
+from ui.guard import guarded
 
 user = auth.require_role("uploader")
 st.title("Upload history")
@@ -121,12 +123,9 @@ if row["kind"] != "settings":
         )
 
 
-def act(action: str, submission_id: int) -> None:
-    """Roll back or re-apply; the role is checked again here, when the click arrives."""
-    who = auth.current_user()
-    if who is None or not auth.can(who, "admin"):
-        flash.error("history", "Only an admin can do that.")
-        return
+@guarded("admin", "rollback", page="history", refused="Only an admin can do that.")
+def act(who: User, action: str, submission_id: int) -> None:
+    """Roll back or re-apply; the role is checked again by the guard, when the click arrives."""
     actor = history.Actor(who.username, who.role)
     step = history.rollback if action == "rollback" else history.reapply
     try:

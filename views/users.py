@@ -15,17 +15,19 @@ import streamlit as st
 from store import accounts, backup, history
 from store.queries import setting
 from store.writes import submit_settings
-from ui import auth
+from ui import auth, flash
+from ui.auth import User
 from ui.data import cached, connection
+from ui.guard import guarded
 
 user = auth.require_role("admin")
 st.title("Users")
-for kind, text in st.session_state.pop("users.flash", []):
-    (st.success if kind == "ok" else st.error)(text)
+flash.show("users")
 if auth.oidc_configured():
     st.info(
-        "People sign in with the council's identity provider. An account here, named by the person's email, "
-        "sets their role (or shuts them out when disabled); without one, the [roles] lists in secrets.toml decide."
+        "People sign in with the council's identity provider. An account here with no password, named by the "
+        "person's email, sets their role (or shuts them out when disabled), but only when the provider vouches "
+        "for the email (email_verified); otherwise the [roles] lists in secrets.toml decide."
     )
 
 conn = connection()
@@ -44,36 +46,36 @@ listing = accounts.listing(conn).rename(
 st.dataframe(listing, hide_index=True, width="stretch", key="users.table")
 
 
-def admin_change(action: str, target: str, change: Callable[[str], object], done: str) -> None:
+def admin_change(who: User, action: str, target: str, change: Callable[[str], object], done: str) -> None:
     """Run one account change for the admin clicking now, record it, and say how it went."""
-    who = auth.current_user()
-    if who is None or not auth.can(who, "admin"):
-        st.session_state["users.flash"] = [("error", "Only an admin can change accounts.")]
-        return
     try:
         change(who.username)
     except accounts.AccountError as exc:
         auth.log(action, target, "refused", exc.message)
-        st.session_state["users.flash"] = [("error", f"{exc.title}: {exc.message}")]
+        flash.error("users", f"{exc.title}: {exc.message}")
         return
     auth.log(action, target, "ok")
-    st.session_state["users.flash"] = [("ok", done)]
+    flash.ok("users", done)
 
 
-def add_account() -> None:
+@guarded("admin", "account_add", page="users", refused="Only an admin can change accounts.")
+def add_account(who: User) -> None:
     state = st.session_state
     name, role = state.get("users.new_name", ""), state.get("users.new_role", "viewer")
+    display = state.get("users.new_display", "")
     password = state.get("users.new_password", "") or None
     state["users.new_password"] = ""
     admin_change(
+        who,
         "account_add",
         f"{name} as {role}",
-        lambda by: accounts.add(connection(), name, role, password, by=by),
+        lambda by: accounts.add(connection(), name, role, password, by=by, display_name=display),
         f"Account {accounts.normalise_username(name)} added as {role}.",
     )
 
 
-def change_account() -> None:
+@guarded("admin", "account_change", page="users", refused="Only an admin can change accounts.")
+def change_account(who: User) -> None:
     state = st.session_state
     name, what = state.get("users.target"), state.get("users.change")
     if not name or not what:
@@ -81,19 +83,21 @@ def change_account() -> None:
     if what == "Set role":
         role = state.get("users.role", "viewer")
         admin_change(
+            who,
             "role_change",
             f"{name} to {role}",
             lambda by: accounts.set_role(connection(), name, role, by=by),
             f"{name} is now {role}.",
         )
     elif what == "Disable":
-        admin_change("disable", name, lambda by: accounts.disable(connection(), name, by=by), f"{name} disabled.")
+        admin_change(who, "disable", name, lambda by: accounts.disable(connection(), name, by=by), f"{name} disabled.")
     elif what == "Enable":
-        admin_change("enable", name, lambda by: accounts.enable(connection(), name, by=by), f"{name} enabled.")
+        admin_change(who, "enable", name, lambda by: accounts.enable(connection(), name, by=by), f"{name} enabled.")
     elif what == "Reset password":
         password = state.get("users.password", "")
         state["users.password"] = ""
         admin_change(
+            who,
             "password_reset",
             name,
             lambda by: accounts.reset_password(connection(), name, password, by=by),
@@ -103,7 +107,8 @@ def change_account() -> None:
 
 st.subheader("Add an account")
 with st.form("users.add_form", clear_on_submit=False):
-    st.text_input("Username (an email address works)", key="users.new_name")
+    st.text_input("Username (an email address works)", key="users.new_name", max_chars=101)
+    st.text_input("Name (optional)", key="users.new_display", max_chars=101)
     st.selectbox("Role", accounts.ROLES, key="users.new_role")
     st.text_input(
         f"Password (at least {accounts.MIN_PASSWORD} characters; leave empty for someone who signs in "
@@ -123,14 +128,12 @@ if not listing.empty:
         st.form_submit_button("Apply", on_click=change_account)
 
 
-def set_viewing() -> None:
+@guarded("admin", "setting_change", page="users")
+def set_viewing(who: User) -> None:
     value = st.session_state.get("users.viewing", "open")
-    who = auth.current_user()
-    if who is None or not auth.can(who, "admin"):
-        return
     submit_settings(connection(), {"viewing": value}, who.username)
     auth.log("setting_change", "viewing", "ok", value)
-    st.session_state["users.flash"] = [("ok", f"Viewing is now: {value}.")]
+    flash.ok("users", f"Viewing is now: {value}.")
 
 
 st.subheader("Who may view the dashboard")
@@ -147,18 +150,16 @@ with st.form("users.viewing_form"):
     st.form_submit_button("Save", on_click=set_viewing)
 
 
-def take_backup() -> None:
-    who = auth.current_user()
-    if who is None or not auth.can(who, "admin"):
-        return
+@guarded("admin", "backup", page="users")
+def take_backup(who: User) -> None:
     folder = Path(os.environ.get("DASHBOARD_BACKUP_DIR") or Path(__file__).resolve().parent.parent / "data" / "backups")
     try:
         written = backup.backup(connection(), folder, by=who.username, role=who.role)
     except (OSError, history.StoreError) as exc:
         auth.log("backup", str(folder), "error", f"{type(exc).__name__}: {exc}")
-        st.session_state["users.flash"] = [("error", "The backup could not be written. Details are in the audit log.")]
+        flash.error("users", "The backup could not be written. Details are in the audit log.")
         return
-    st.session_state["users.flash"] = [("ok", f"Backup written to {written} on the server.")]
+    flash.ok("users", f"Backup written to {written} on the server.")
 
 
 st.subheader("Backup")
