@@ -11,8 +11,9 @@ import pytest
 
 from charts.kpi import kpi_trend
 from charts.published import published_caption
-from charts.spc import spc_chart, spc_table, summary_matrix
+from charts.spc import spc_chart, spc_table
 from domain import published as pub
+from reports.spc_tables import summary_matrix
 from store.kpi_comparators import disagreements, kpi_comparators
 from store.plan_queries import kpi_series
 from store.rebase import RebaseError, rebase_history, rebases, remove_rebase, save_rebase
@@ -181,3 +182,19 @@ def test_spc_points_carry_shape_as_well_as_colour() -> None:
     concern = next(t for t in fig.data if t.name == "Special cause: concern")
     assert improvement.marker.symbol != concern.marker.symbol
     assert 40.0 in list(improvement.y) and -20.0 in list(concern.y)
+
+
+def test_delivery_beside_impact_says_when_a_delivered_action_s_kpi_will_not_reach_its_target(
+    db: duckdb.DuckDBPyConnection,
+) -> None:
+    from reports.spc_tables import trajectory_sentences
+    from store.plan_queries import actions_at
+
+    feb17 = date(2017, 2, 1)
+    at = actions_at(db, feb17)
+    said = trajectory_sentences(
+        kpi_trajectories(db, SUNDERLAND, feb17), dict(zip(at["action_ref"], at["rating"], strict=True))
+    )
+    assert any(s.startswith("Action 6.4 is Dark Green, but Care leavers not in education") for s in said)
+    assert not any("Looked-after children visited" in s for s in said)  # 95% against 80%: met
+    assert all("not on course to meet its target" in s for s in said)

@@ -13,10 +13,9 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from charts.spc import summary_table
 from domain import spc
 from domain.dates import month_label
-from domain.numbers import format_value
+from reports.spc_tables import summary_cells, summary_table
 from store import rebase
 from ui import auth, flash
 from ui.data import connection
@@ -28,21 +27,19 @@ PAGE = "kpi"
 
 def matrix_markdown(summary: pd.DataFrame) -> str:
     """The summary matrix as a Markdown table: variation rows, assurance columns, linked KPI names."""
-    rows = [v for v in spc.VARIATION_ORDER if v in set(summary["variation"])]
-    cols = [a for a in spc.ASSURANCE_ORDER if a in set(summary["assurance"])]
-    cells: dict[tuple[str, str], list[str]] = {}
-    columns = ("kpi_code", "name", "unit", "latest_value", "target", "variation", "assurance")
-    for code, name, unit, value, target, variation, assurance in zip(*(summary[c] for c in columns), strict=True):
-        wanted = "no target" if pd.isna(target) else f"target {format_value(target, unit)}"
-        link = f"[{plain(name)}](/kpi_trends?kpi={quote(str(code), safe='')})"
-        cells.setdefault((variation, assurance), []).append(
-            f"{link} {plain(f'({format_value(value, unit)}, {wanted})')}"
-        )
-    head = "| Variation | " + " | ".join(plain(spc.ASSURANCE_SHORT[a]) for a in cols) + " |"
-    lines = [head, "|" + " --- |" * (len(cols) + 1)]
+    rows, cols, cells = summary_cells(summary)
+
+    def cell(v: str, a: str) -> str:
+        entries = [
+            f"[{plain(name)}](/kpi_trends?kpi={quote(code, safe='')}) {plain(figures)}"
+            for code, name, figures in cells.get((v, a), [])
+        ]
+        return "; ".join(entries) or "–"
+
+    lines = ["| Variation | " + " | ".join(plain(spc.ASSURANCE_SHORT[a]) for a in cols) + " |"]
+    lines.append("|" + " --- |" * (len(cols) + 1))
     for v in rows:
-        entries = [("; ".join(cells.get((v, a), [])) or "–") for a in cols]
-        lines.append(f"| **{plain(spc.VARIATION_SHORT[v])}** | " + " | ".join(entries) + " |")
+        lines.append(f"| **{plain(spc.VARIATION_SHORT[v])}** | " + " | ".join(cell(v, a) for a in cols) + " |")
     return "\n".join(lines)
 
 
