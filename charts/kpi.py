@@ -301,7 +301,9 @@ def kpi_trend(
         values.append(float(y1))
         fig.add_trace(
             go.Scatter(
-                x=[pd.Timestamp(x0), pd.Timestamp(x1)], y=[y0, y1], mode="lines+markers",
+                x=[pd.Timestamp(x0), pd.Timestamp(x1)], y=[y0, y1], mode="lines+markers+text",
+                text=["", f"{format_value(round(float(y1), 1), unit)} by {pd.Timestamp(x1):%m/%y}"],
+                textposition="top center", textfont={"color": "#0072B2"},
                 line={"color": "#0072B2", "width": 2, "dash": "dashdot"}, marker={"symbol": "circle-open", "size": 9},
                 name=projection_label, hovertemplate="%{x|%b %Y}: %{y:.1f} (projected)<extra></extra>",
             ),
