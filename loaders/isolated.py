@@ -400,7 +400,7 @@ def _warm() -> None:
     for data, name in samples():
         with contextlib.suppress(Exception):  # a warm-up is an optimisation: it must never stop the helper
             _encode(wire.Outcome("ok", read_bytes(data, name)))
-    for encoding in ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "ascii"):
+    for encoding in ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "ascii", "idna"):
         codecs.lookup(encoding)  # codecs load lazily; a child running as nobody may not be able to read them
     gc.collect()
     gc.freeze()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
+from pathlib import Path
+
 import duckdb
 import pytest
 
-from store import accounts, audit
+from store import accounts, audit, backup, connect
 
 PASSWORD = "correct horse battery"
 
@@ -112,3 +117,31 @@ def test_audit_log_is_append_only_and_filterable(db: duckdb.DuckDBPyConnection) 
     assert len(log.iloc[1]["detail"]) == 2000 and log.iloc[1]["detail"].endswith("(10,000 characters)")
     assert list(audit.entries(db, action="upload")["username"]) == ["bob"]
     assert audit.actions(db) == ["rollback", "upload"]
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_database_wal_and_backups_are_private(tmp_path: Path) -> None:
+    os.umask(0o022)  # as a fresh server process starts
+    db_file = tmp_path / "new" / "dashboard.duckdb"
+    conn = connect(db_file)
+    try:
+        accounts.add(conn, "ann", "admin", PASSWORD, by="test")  # a password hash: the reason it matters
+        wal = Path(f"{db_file}.wal")
+        assert _mode(db_file) == 0o600
+        assert not wal.exists() or _mode(wal) == 0o600
+        conn.execute("CREATE TABLE big AS SELECT range AS x FROM range(100000)")
+        assert wal.exists() and _mode(wal) == 0o600  # written before any checkpoint
+        content = b"Code,Value\nA,1\n"
+        conn.execute(  # a forged hash in the store must not name a folder outside the backup
+            "INSERT INTO original_file VALUES ('../../../escaped', 'kpis.csv', ?)", [content]
+        )
+        folder = backup.backup(conn, tmp_path / "backups", by="test")
+    finally:
+        conn.close()
+    assert not (tmp_path / "escaped").exists() and not (tmp_path / "backups" / "escaped").exists()
+    assert (folder / "originals" / hashlib.sha256(content).hexdigest() / "kpis.csv").read_bytes() == content
+    for path in [folder, *folder.rglob("*")]:
+        assert _mode(path) == (0o700 if path.is_dir() else 0o600), path

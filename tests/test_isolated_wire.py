@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import pickle
 import shutil
+import socket
 import stat
 import struct
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -401,3 +406,95 @@ def test_a_result_the_wire_cannot_carry_is_reported_as_a_reader_failure() -> Non
         isolated.parse(data, "x.xlsx", reader=wrong_type_reader)
     assert raised.value.title == "File could not be read"
     assert "AttributeError" in getattr(raised.value, "detail", "")
+
+
+# --- the child cannot forge, reach the network or act as root; parses are capped ---------------------
+
+
+def forged_reader(data: bytes, file_name: str, *, forge: str, **options: Any) -> Parsed:
+    """A reader a crafted file has taken over, claiming another hash, file name or period label."""
+    parsed = read_bytes(data, file_name, **options)
+    if forge == "sha256":
+        return replace(parsed, sha256="../../../../tmp/escape")
+    if forge == "file name":
+        return replace(parsed, file_name="../../etc/cron.d/x")
+    plan = parsed.plan
+    assert plan is not None
+    return replace(parsed, plan=replace(plan, period_labels={date(2017, 2, 1): "[click](https://evil.example)"}))
+
+
+@pytest.mark.parametrize("forge", ["sha256", "file name", "period label"])
+def test_a_reply_claiming_another_hash_name_or_label_is_refused(forge: str) -> None:
+    data = (
+        GOOD / ("plan_relative_headings.xlsx" if forge == "period label" else "fictional_monthly_kpis.xlsx")
+    ).read_bytes()
+    with pytest.raises(RefusedFile) as raised:
+        isolated.parse(data, "x.xlsx", reader=forged_reader, forge=forge, default_la="999")
+    assert raised.value.title == "File reader result refused"
+    assert {"sha256": "SHA-256", "file name": "file name", "period label": "period labels"}[forge] in getattr(
+        raised.value, "detail", ""
+    )
+
+
+def test_the_server_computes_the_hash_itself() -> None:
+    data = (GOOD / "fictional_monthly_kpis.xlsx").read_bytes()
+    parsed = isolated.parse(data, "x.xlsx", default_la="999")
+    assert parsed.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def probing_reader(data: bytes, file_name: str, *, port: int, **options: Any) -> Parsed:
+    """Reports, as a refusal message, what a compromised child could do: reach the network, and as whom."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+            conn.sendall(b"leaked")
+        network = "network reached"
+    except OSError as exc:
+        network = f"no network ({type(exc).__name__})"
+    raise RefusedFile(f"{network}; uid {os.getuid()}", "probe", file_name)
+
+
+def test_the_child_has_no_network_and_is_not_root() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        with pytest.raises(RefusedFile) as raised:
+            isolated.parse(b"anything", "x.csv", reader=probing_reader, port=port)
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nothing ever connected
+    assert raised.value.message.startswith("no network")
+    if os.getuid() == 0:
+        assert raised.value.message.endswith("uid 65534")  # root's child reads files as nobody
+
+
+def waiting_reader(data: bytes, file_name: str, *, folder: str, **options: Any) -> Parsed:
+    """Announces itself, then waits until the test says go (a file), so parses overlap for certain."""
+    Path(folder, f"started-{os.getpid()}").touch()
+    while not Path(folder, "go").exists():
+        time.sleep(0.01)
+    raise RefusedFile("done", "waited", file_name)
+
+
+def test_at_most_n_parses_at_once_and_the_next_is_told_to_wait() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="parse-cap-"))  # outside pytest's 0700 folders: children run as nobody
+    folder.chmod(0o777)
+    with ThreadPoolExecutor(isolated.PARSE_CONCURRENT) as pool:
+        running = [
+            pool.submit(isolated.parse, b"x", f"{i}.csv", reader=waiting_reader, folder=str(folder))
+            for i in range(isolated.PARSE_CONCURRENT)
+        ]
+        deadline = time.monotonic() + 60
+        while len(list(folder.glob("started-*"))) < isolated.PARSE_CONCURRENT and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(list(folder.glob("started-*"))) == isolated.PARSE_CONCURRENT
+        with pytest.raises(RefusedFile) as busy:
+            isolated.parse(b"x", "late.csv", reader=waiting_reader, folder=str(folder))
+        (folder / "go").touch()
+        for future in running:
+            with pytest.raises(RefusedFile, match="done"):
+                future.result()
+    started = len(list(folder.glob("started-*")))
+    shutil.rmtree(folder)
+    assert busy.value.title == "Server busy reading files" and "Wait a moment" in busy.value.message
+    assert started == isolated.PARSE_CONCURRENT  # the late file never started
