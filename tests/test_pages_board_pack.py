@@ -6,7 +6,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from store import audit, connect
+from store import accounts, audit, connect
 from store.commentary import current_narratives, kpi_commentary_history
 from tests.helpers import Pages
 from tests.helpers import shown as _shown
@@ -71,6 +71,28 @@ def test_uploader_saves_kpi_commentary(pages: Pages) -> None:
         conn.close()
     assert list(history["text"]) == ["=ELEET team started in January."]
     assert list(history["saved_by"]) == ["ann"]
+
+
+def test_saving_checks_the_role_again_when_the_click_arrives(pages: Pages) -> None:
+    """Demoted to viewer after the page drew the Save button: nothing is saved, the refusal is audited."""
+    at = pages.open(PAGE, "uploader", name="ann")
+    key = "board_pack.narrative.2017-02.2016-11.3"
+    at.text_area(key=key).set_value("Written before the role changed.").run()
+    conn = connect(pages.db_path)
+    try:
+        accounts.set_role(conn, "ann", "viewer", by="root")
+    finally:
+        conn.close()
+    at.button(key="board_pack.save_narratives").click().run()
+    assert not at.exception
+    assert "Saving summaries needs the uploader role." in _shown(at.error[0].value)
+    conn = connect(pages.db_path)
+    try:
+        assert current_narratives(conn, FEB17, NOV16) == {}
+        refused = audit.entries(conn, action="narrative_save")
+        assert refused["outcome"].tolist() == ["refused"] and refused["username"].tolist() == ["ann"]
+    finally:
+        conn.close()
 
 
 def test_a_viewer_account_cannot_save(pages: Pages) -> None:

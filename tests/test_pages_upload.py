@@ -59,7 +59,7 @@ def oidc_app(groups: list[str] | None, script: str = "dashboard.py") -> AppTest:
     at.secrets = OIDC_SECRETS
     at.user = {"is_logged_in": False} if groups is None else {
         "is_logged_in": True, "email": "pat@northmoor.example", "name": "Pat", "groups": groups,
-        "iss": "https://login.example", "sub": "pat", "iat": time.time(),
+        "iss": "https://login.example", "sub": "pat", "iat": time.time(), "email_verified": True,
     }  # fmt: skip
     return at
 
@@ -103,7 +103,7 @@ def test_store_account_overrides_claims_and_disabling_shuts_out(pages: Pages) ->
     at.run()
     assert denied(at)
     signed_in = with_db(pages.db_path, lambda c: audit.entries(c, action="sign_in"))
-    assert list(signed_in["outcome"]) == ["ok"] and signed_in["target"].iloc[0] == "pat@northmoor.example"
+    assert list(signed_in["outcome"]) == ["no role", "ok"] and signed_in["target"].iloc[0] == "pat@northmoor.example"
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -152,6 +152,25 @@ def test_upload_preview_confirm_then_rollback(pages: Pages) -> None:
     admin.button(key="history.reapply").click()
     admin.run()
     assert with_db(pages.db_path, history.listing).iloc[0]["status"] == "active"
+
+
+def test_confirm_checks_the_role_again_when_the_click_arrives(pages: Pages) -> None:
+    """Demoted to viewer after the page drew the button: the click stores nothing and is audited."""
+    at = upload(
+        upload_page(pages, "uploader"),
+        "fictional_monthly_kpis.xlsx",
+        (GOOD / "fictional_monthly_kpis.xlsx").read_bytes(),
+    )
+    assert at.button(key="upload.confirm")
+    before = len(with_db(pages.db_path, history.listing))
+    with_db(pages.db_path, lambda c: accounts.set_role(c, "uploader-person", "viewer", by="root"))
+    at.button(key="upload.confirm").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(with_db(pages.db_path, history.listing)) == before
+    assert "Upload the month's data" not in [t.value for t in at.title]  # a viewer is not offered the page
+    refused = with_db(pages.db_path, lambda c: audit.entries(c, action="upload"))
+    assert refused["outcome"].tolist() == ["refused"] and refused["username"].tolist() == ["uploader-person"]
 
 
 def test_refused_file_shows_plain_message_and_is_audited(pages: Pages) -> None:

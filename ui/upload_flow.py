@@ -26,8 +26,10 @@ from reports.safe_text import to_safe_csv
 from store import history
 from store.writes import Changes, changes
 from ui import auth, flash, upload_preview
+from ui.auth import User
 from ui.data import connection
 from ui.display import plain
+from ui.guard import guarded
 
 PAGE = "upload"  # the flash helper's name for this page
 MEMORY_KEY = "upload.flow"
@@ -182,12 +184,14 @@ class UploadFlow:
     # ------------------------------------------------------------ confirming
 
     def confirm(self, file: File, parsed: Parsed, names: dict[str, str], kpis: list[tuple[str, str]]) -> None:
-        """Store the checked file (a button callback: it runs before the next rerun, so the role is
-        checked again here). Leaves a flash message or the stored summary, and empties the file box."""
-        who = auth.current_user()
-        if not auth.can(who, "uploader") or who is None:
-            flash.error(PAGE, NOT_ALLOWED)
-            return
+        """Store the checked file (a button callback: it runs before the next rerun, so the guard
+        checks the role again). Leaves a flash message or the stored summary, and empties the file box."""
+        _store(self, file, parsed, names, kpis)
+
+    def store_as(
+        self, who: User, file: File, parsed: Parsed, names: dict[str, str], kpis: list[tuple[str, str]]
+    ) -> None:
+        """`confirm` once the guard has let `who` through."""
         note = str(self._state.get("upload.note", ""))
         try:
             outcome = history.store_upload(connection(), parsed, file.raw, history.Actor(who.username, who.role), note)
@@ -207,3 +211,10 @@ class UploadFlow:
             flash.error(PAGE, outcome.message)
         memory.generation += 1
         memory.forget_file()
+
+
+@guarded("uploader", "upload", page=PAGE, refused=NOT_ALLOWED)
+def _store(
+    who: User, flow: UploadFlow, file: File, parsed: Parsed, names: dict[str, str], kpis: list[tuple[str, str]]
+) -> None:
+    flow.store_as(who, file, parsed, names, kpis)

@@ -16,8 +16,10 @@ from reports.pdf import to_pdf
 from store import commentary
 from store.queries import reporting_periods
 from ui import auth, flash
+from ui.auth import User
 from ui.data import cached, connection, data_version
 from ui.display import plain
+from ui.guard import guarded
 from ui.pickers import period_pair
 
 user = auth.require_viewer()
@@ -58,11 +60,8 @@ def _edited() -> dict[int, str]:
     return {p.priority: st.session_state.get(_narrative_key(p.priority), p.narrative) for p in pack.priorities}
 
 
-def _save_narratives() -> None:
-    writer = auth.current_user()
-    if not auth.can(writer, "uploader") or writer is None:
-        flash.error("board_pack", "Saving summaries needs the uploader role.")
-        return
+@guarded("uploader", "narrative_save", page="board_pack", refused="Saving summaries needs the uploader role.")
+def _save_narratives(writer: User) -> None:
     saved = []
     try:
         for part in pack.priorities:
@@ -141,11 +140,8 @@ if code is not None:
     st.write(plain(f"{row['name']}: {latest}; status: {row['status']}."))
     text_key = f"board_pack.commentary.{period:%Y-%m}.{code}"
 
-    def _save_commentary() -> None:
-        writer = auth.current_user()
-        if not auth.can(writer, "uploader") or writer is None:
-            flash.error("board_pack", "Saving commentary needs the uploader role.")
-            return
+    @guarded("uploader", "kpi_commentary_save", page="board_pack", refused="Saving commentary needs the uploader role.")
+    def _save_commentary(writer: User) -> None:
         text = st.session_state.get(text_key, "")
         try:
             saved = commentary.save_kpi_commentary(connection(), str(code), period, text, writer.username)
