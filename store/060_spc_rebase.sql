@@ -19,5 +19,5 @@ CREATE OR REPLACE VIEW spc_rebases AS
 SELECT kpi_code, rebase_from, reason, saved_by, saved_at, entry_id
 FROM (
     SELECT *, row_number() OVER (PARTITION BY kpi_code, rebase_from ORDER BY entry_id DESC) AS n
-    FROM spc_rebase_entry)
+    FROM spc_rebase_entry) ranked
 WHERE n = 1 AND active;

@@ -116,15 +116,18 @@ def observation_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, lim
     return fetch_df(
         conn,
         f"""WITH prior AS (
-                SELECT kpi_code, la_code, period, value, missing_mark, target FROM observation_entry
-                JOIN _active USING (submission_id) WHERE submission_id < ?
-                QUALIFY row_number() OVER (PARTITION BY kpi_code, la_code, period ORDER BY submission_id DESC) = 1)
-            SELECT n.kpi_code, n.la_code, n.period, p.value AS before, n.value AS after,
-                   coalesce(n.missing_mark, '') AS missing_mark,
-                   {change_kind_sql("p.kpi_code", observation_differs_sql("n", "p"))} AS change
-            FROM observation_entry n LEFT JOIN prior p USING (kpi_code, la_code, period)
-            WHERE n.submission_id = ?
-            ORDER BY change = 'unchanged', change = 'new', n.kpi_code, n.la_code, n.period LIMIT ?""",
+                SELECT kpi_code, la_code, period, value, missing_mark, target FROM (
+                    SELECT o.*, row_number() OVER (PARTITION BY kpi_code, la_code, period
+                                                   ORDER BY submission_id DESC) AS _n
+                    FROM observation_entry o JOIN _active USING (submission_id) WHERE submission_id < ?) ranked
+                WHERE _n = 1)
+            SELECT * FROM (
+                SELECT n.kpi_code, n.la_code, n.period, p.value AS before, n.value AS after,
+                       coalesce(n.missing_mark, '') AS missing_mark,
+                       {change_kind_sql("p.kpi_code", observation_differs_sql("n", "p"))} AS change
+                FROM observation_entry n LEFT JOIN prior p USING (kpi_code, la_code, period)
+                WHERE n.submission_id = ?) x
+            ORDER BY change = 'unchanged', change = 'new', kpi_code, la_code, period LIMIT ?""",
         [submission_id, submission_id, limit],
     )
 
@@ -134,14 +137,16 @@ def rating_changes(conn: duckdb.DuckDBPyConnection, submission_id: int, limit: i
     return fetch_df(
         conn,
         f"""WITH prior AS (
-                SELECT action_ref, period, rating FROM rating_entry JOIN _active USING (submission_id)
-                WHERE submission_id < ?
-                QUALIFY row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) = 1)
-            SELECT n.action_ref, n.period, p.rating AS before, n.rating AS after,
-                   {change_kind_sql("p.action_ref", rating_differs_sql("n", "p"))} AS change
-            FROM rating_entry n LEFT JOIN prior p USING (action_ref, period)
-            WHERE n.submission_id = ?
-            ORDER BY change = 'unchanged', change = 'new', n.excel_row, n.period LIMIT ?""",
+                SELECT action_ref, period, rating FROM (
+                    SELECT r.*, row_number() OVER (PARTITION BY action_ref, period ORDER BY submission_id DESC) AS _n
+                    FROM rating_entry r JOIN _active USING (submission_id) WHERE submission_id < ?) ranked
+                WHERE _n = 1)
+            SELECT action_ref, period, before, after, change FROM (
+                SELECT n.action_ref, n.period, p.rating AS before, n.rating AS after, n.excel_row,
+                       {change_kind_sql("p.action_ref", rating_differs_sql("n", "p"))} AS change
+                FROM rating_entry n LEFT JOIN prior p USING (action_ref, period)
+                WHERE n.submission_id = ?) x
+            ORDER BY change = 'unchanged', change = 'new', excel_row, period LIMIT ?""",
         [submission_id, submission_id, limit],
     )
 

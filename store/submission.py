@@ -118,6 +118,9 @@ def write(
     """
     with locked(wait):
         with transaction(conn, frames) as tx:
+            begin_write = getattr(conn, "begin_write", None)  # PostgreSQL: order writers across processes
+            if begin_write is not None:
+                begin_write(tx.cursor, wait)
             written = body(tx.cursor)
             tx.keep = written.keep
             if written.keep and actor is not None and written.audit is not None:

@@ -163,12 +163,13 @@ def _changes(
         )
         if limit != 0:  # 0: counts only
             result.ratings = cur.execute(
-                f"""SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
-                          n.rating AS new_rating,
-                          {change_kind_sql("c.action_ref", rating_differs_sql("n", "c"))} AS change
-                   FROM in_ratings n LEFT JOIN _current_rating c
-                     ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)
-                   ORDER BY change <> 'changed', change <> 'new', n.excel_row, period {rows}"""
+                f"""SELECT action_ref, period, old_rating, new_rating, change FROM (
+                       SELECT n.action_ref, CAST(n.period AS DATE) AS period, c.rating AS old_rating,
+                              n.rating AS new_rating, n.excel_row,
+                              {change_kind_sql("c.action_ref", rating_differs_sql("n", "c"))} AS change
+                       FROM in_ratings n LEFT JOIN _current_rating c
+                         ON c.action_ref = n.action_ref AND c.period = CAST(n.period AS DATE)) x
+                   ORDER BY change <> 'changed', change <> 'new', excel_row, period {rows}"""
             ).df()
     if "in_observations" in frames:
         result.counts["kpis"] = _count(cur, _diff_sql("in_kpis", "kpis", ("kpi_code",), _KPI_FIELDS))
@@ -185,20 +186,22 @@ def _changes(
         )
         if limit != 0:  # 0: counts only
             result.observations = cur.execute(
-                f"""SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
-                           {change_kind_sql("c.kpi_code", _OBS_DIFFERS)} AS change
-                    {observation_diff}
-                    ORDER BY change <> 'changed', change <> 'new', n.kpi_code, n.period {rows}"""
+                f"""SELECT * FROM (
+                        SELECT n.kpi_code, n.la_code, n.period, c.value AS old_value, n.value AS new_value,
+                               {change_kind_sql("c.kpi_code", _OBS_DIFFERS)} AS change
+                        {observation_diff}) x
+                    ORDER BY change <> 'changed', change <> 'new', kpi_code, period {rows}"""
             ).df()
             result.observations_by_kpi = cur.execute(
-                f"""SELECT n.kpi_code, n.la_code,
-                           count(*) FILTER (WHERE c.kpi_code IS NULL) AS new,
-                           count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}) AS changed,
-                           count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS}) AS unchanged,
-                           min(n.period) AS first_period, max(n.period) AS last_period
-                    {observation_diff}
-                    GROUP BY n.kpi_code, n.la_code
-                    ORDER BY changed = 0, new = 0, n.kpi_code, n.la_code"""
+                f"""SELECT * FROM (
+                        SELECT n.kpi_code, n.la_code,
+                               count(*) FILTER (WHERE c.kpi_code IS NULL) AS new,
+                               count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND {_OBS_DIFFERS}) AS changed,
+                               count(*) FILTER (WHERE c.kpi_code IS NOT NULL AND NOT {_OBS_DIFFERS}) AS unchanged,
+                               min(n.period) AS first_period, max(n.period) AS last_period
+                        {observation_diff}
+                        GROUP BY n.kpi_code, n.la_code) x
+                    ORDER BY changed = 0, new = 0, kpi_code, la_code"""
             ).df()
     return result
 
@@ -286,7 +289,7 @@ def _submit_in_transaction(
                        coalesce(nullif(n.outcome, ''), c.outcome)
                 FROM in_priorities n LEFT JOIN priorities c USING (priority)"""
         )
-        cur.execute(f"INSERT INTO action_version SELECT {sid}, * FROM ({_MERGED_ACTIONS})")
+        cur.execute(f"INSERT INTO action_version SELECT {sid}, * FROM ({_MERGED_ACTIONS}) merged")
         cur.execute(
             f"""INSERT INTO rating_entry
                 SELECT {sid}, action_ref, CAST(period AS DATE), rating, raw, excel_row FROM in_ratings"""

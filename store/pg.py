@@ -1,0 +1,305 @@
+"""The store on PostgreSQL: the same functions, schema files and views as on the DuckDB file.
+
+`PgStore` offers what the store's functions use of a DuckDB connection (`cursor()`, `execute()`,
+`close()`; cursors with `execute`, `fetchone`, `fetchall`, `df` and `register`), so nothing above
+this module knows which backend it talks to. Differences it absorbs:
+
+- `?` placeholders become psycopg's `%s` (and a literal `%` is doubled) outside string literals.
+- `register(name, frame)` (DuckDB reads a pandas frame in place) becomes a temporary table filled
+  with one `COPY ... FROM STDIN` (bulk, not row inserts), dropped when the cursor closes.
+- Results come back as pandas frames with DuckDB's dtypes: dates and timestamps as datetime64,
+  integers with NULLs as nullable Int64.
+- Writes from several processes are ordered by a transaction-scoped advisory lock taken at the
+  start of every write (`begin_write`), waiting at most the store's `wait`; then Busy.
+
+Connections are pooled per process (psycopg, autocommit; `BEGIN`/`COMMIT` are sent as written).
+A server that cannot be reached, or a wrong password, raises StoreUnreachable naming the host and
+database, never the password.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import psycopg
+
+from store.submission import Busy
+
+DEFAULT_WAIT = 30.0
+_WRITE_LOCK_KEY = 7_346_001  # pg_advisory_xact_lock key: one writer at a time, across processes
+_MIGRATION_LOCK_KEY = 7_346_002
+_LITERAL = re.compile(r"('(?:[^']|'')*')")
+_INTS = {20, 21, 23}  # int8, int2, int4
+_FLOATS = {700, 701, 1700}
+_DATES = {1082, 1114, 1184}  # date, timestamp, timestamptz
+_BOOL = 16
+
+
+class StoreUnreachable(Exception):
+    """The database cannot be opened: server down, wrong address, wrong password, no such database."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"the data store at {where} is not reachable: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+def describe(url: str) -> str:
+    """host:port/database of a URL, for messages (never the user's password)."""
+    parts = urlsplit(url)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    host = parts.hostname or query.get("host", "localhost")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}/{parts.path.lstrip('/') or 'postgres'}"
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The server's own words, with any password that might appear in them taken out."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    secret = urlsplit(url).password
+    return text.replace(secret, "***") if secret else text
+
+
+def translate(sql: str, with_params: bool) -> str:
+    """DuckDB-style `?` placeholders as psycopg's `%s`, outside string literals."""
+    if not with_params:
+        return sql
+    parts = _LITERAL.split(sql)
+    for i in range(0, len(parts), 2):
+        parts[i] = parts[i].replace("%", "%%").replace("?", "%s")
+    for i in range(1, len(parts), 2):
+        parts[i] = parts[i].replace("%", "%%")
+    return "".join(parts)
+
+
+def _pg_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind == "b" or str(series.dtype) == "boolean":
+        return "boolean"
+    if kind in "iu":
+        return "bigint"
+    if kind == "f":
+        return "double precision"
+    if kind == "M":
+        return "timestamp"
+    inferred = pd.api.types.infer_dtype(series, skipna=True)  # object columns: what the values are
+    return {
+        "integer": "bigint",
+        "floating": "double precision",
+        "mixed-integer-float": "double precision",
+        "decimal": "double precision",
+        "boolean": "boolean",
+        "datetime64": "timestamp",
+        "datetime": "timestamp",
+        "date": "date",
+        "bytes": "bytea",
+    }.get(inferred, "text")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def load_frame(conn: psycopg.Connection[Any], name: str, frame: Any) -> None:
+    """A temporary table `name` holding `frame` (pandas or Arrow), filled by one COPY."""
+    if not isinstance(frame, pd.DataFrame):
+        frame = frame.to_pandas()
+    columns = ", ".join(f"{_ident(str(c))} {_pg_type(frame[c])}" for c in frame.columns)
+    conn.execute(f"DROP TABLE IF EXISTS {_ident(name)}")
+    conn.execute(f"CREATE TEMPORARY TABLE {_ident(name)} ({columns})")
+    if frame.empty:
+        return
+    text = frame.to_csv(index=False, header=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f")
+    names = ", ".join(_ident(str(c)) for c in frame.columns)
+    with conn.cursor() as cur, cur.copy(f"COPY {_ident(name)} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
+        copy.write(text.encode())
+
+
+def frame_of(cur: psycopg.Cursor[Any]) -> pd.DataFrame:
+    """The result as pandas, typed as DuckDB's `.df()` types it."""
+    names = [d.name for d in cur.description or []]
+    frame = pd.DataFrame(cur.fetchall(), columns=names)
+    for d in cur.description or []:
+        column = frame[d.name]
+        if d.type_code in _DATES:
+            frame[d.name] = pd.to_datetime(column).astype("datetime64[us]")
+        elif d.type_code in _INTS:
+            frame[d.name] = column.astype("Int64" if column.isna().any() else "int64")
+        elif d.type_code in _FLOATS:
+            frame[d.name] = pd.to_numeric(column).astype("float64")
+        elif d.type_code == _BOOL and column.isna().any():
+            frame[d.name] = column.astype("boolean")
+    return frame
+
+
+class PgStore:
+    """A pool of connections to one PostgreSQL database, with the store's schema brought up to date."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, wait: float = DEFAULT_WAIT, pool_size: int = 8, migrate: bool = True) -> None:
+        self.url = url
+        self.where = describe(url)
+        self.wait = wait
+        self._pool_size = pool_size
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+        if migrate:
+            from store import migrations
+
+            holder = self.acquire()
+            try:
+                holder.execute("SELECT pg_advisory_lock(%s)", [_MIGRATION_LOCK_KEY])
+                try:
+                    migrations.migrate(self)
+                finally:
+                    holder.execute("SELECT pg_advisory_unlock(%s)", [_MIGRATION_LOCK_KEY])
+            finally:
+                self.release(holder)
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, int(self.wait)))
+        except psycopg.Error as exc:
+            raise StoreUnreachable(self.where, _reason(exc, self.url)) from None
+
+    def acquire(self) -> psycopg.Connection[Any]:
+        with self._lock:
+            while self._idle:
+                conn = self._idle.pop()
+                if not conn.closed and not conn.broken:
+                    return conn
+        return self._connect()
+
+    def release(self, conn: psycopg.Connection[Any]) -> None:
+        if conn.closed or conn.broken:
+            return
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            try:
+                conn.execute("ROLLBACK")
+            except psycopg.Error:
+                conn.close()
+                return
+        with self._lock:
+            if len(self._idle) < self._pool_size:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def begin_write(self, cur: PgCursor, wait: float) -> None:
+        """Called by the write path right after BEGIN: wait for other processes' writes, up to `wait` s."""
+        cur.execute(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
+        try:
+            cur.execute("SELECT pg_advisory_xact_lock(?)", [_WRITE_LOCK_KEY])
+        except psycopg.errors.LockNotAvailable:
+            raise Busy() from None
+        cur.execute("SET LOCAL lock_timeout = 0")
+
+    def cursor(self) -> PgCursor:
+        return PgCursor(self)
+
+    def execute(self, sql: str, params: list[object] | None = None) -> PgCursor:
+        return self.cursor().execute(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def __enter__(self) -> PgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class PgCursor:
+    """One pooled connection for the length of a cursor, so a transaction and its temporary tables
+    stay on one session."""
+
+    def __init__(self, store: PgStore) -> None:
+        self._store = store
+        self._conn: psycopg.Connection[Any] | None = None
+        self._cur: psycopg.Cursor[Any] | None = None
+        self._temporary: list[str] = []
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None:
+            self._conn = self._store.acquire()
+        return self._conn
+
+    def register(self, name: str, frame: object) -> PgCursor:
+        load_frame(self._connection(), name, frame)
+        self._temporary.append(name)
+        return self
+
+    def execute(self, sql: str, params: list[object] | Mapping[str, object] | None = None) -> PgCursor:
+        conn = self._connection()
+        if sql.strip().upper() == "CHECKPOINT":
+            sql = "SELECT 1"  # PostgreSQL checkpoints by itself
+        self._cur = conn.cursor()
+        try:
+            self._cur.execute(translate(sql, bool(params)), params or None)
+        except psycopg.OperationalError as exc:
+            raise StoreUnreachable(self._store.where, _reason(exc, self._store.url)) from exc
+        return self
+
+    def _result(self) -> psycopg.Cursor[Any]:
+        if self._cur is None:
+            raise psycopg.ProgrammingError("no statement has been executed on this cursor")
+        return self._cur
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._result().fetchone()
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._result().fetchall()
+
+    def df(self) -> pd.DataFrame:
+        return frame_of(self._result())
+
+    fetchdf = df
+
+    @property
+    def description(self) -> Any:
+        return self._result().description
+
+    def close(self) -> None:
+        conn, self._conn, self._cur = self._conn, None, None
+        if conn is None:
+            return
+        try:
+            if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                for name in self._temporary:
+                    conn.execute(f"DROP TABLE IF EXISTS {_ident(name)}")
+            else:
+                conn.close()  # a transaction left open: the session (and its temporary tables) goes
+        except psycopg.Error:
+            conn.close()
+        self._temporary = []
+        self._store.release(conn)
+
+    def __enter__(self) -> PgCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if self._conn is not None:
+            self.close()
+
+
+def is_url(target: object) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(url: str, wait: float = DEFAULT_WAIT) -> PgStore:
+    """The store in the PostgreSQL database at `url` (migrated at open)."""
+    return PgStore(url, wait)
