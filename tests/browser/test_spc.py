@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import describe, violations
 from tests.browser.conftest import ROOT, draw_charts, rerun, screenshot, start_dashboard, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,8 @@ def test_spc_chart(page, demo_dashboard: str, width: int) -> None:  # type: igno
     _boxes_apart(page, chart, ".gtitle", ".legend")
     _boxes_apart(page, chart, ".gtitle", ".cartesianlayer")
     expect(page.get_by_text("an XmR chart of 36 points").first).to_be_visible()
+    found = violations(page)
+    assert not found, describe({"SPC chart": found})
     chart.scroll_into_view_if_needed()
     screenshot(page, f"spc-chart-{width}")
 
@@ -83,6 +86,8 @@ def test_spc_summary(page, demo_dashboard: str, width: int) -> None:  # type: ig
     expect(matrix).to_be_visible()
     link = matrix.get_by_role("link", name="Average social worker caseload")
     expect(link).to_have_attribute("href", re.compile(r"kpi_trends\?kpi=DEMO_CASELOAD$"))
+    found = violations(page)
+    assert not found, describe({"SPC summary": found})
     screenshot(page, f"spc-summary-{width}")
 
 
