@@ -43,8 +43,8 @@ def matrix_markdown(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def show_summary(summary: pd.DataFrame, *, key: str, council: str) -> None:
-    """The Making Data Count summary for every KPI: matrix, words, table and CSV."""
+def show_summary(summary: pd.DataFrame, *, key: str, council: str, table: bool = True) -> None:
+    """The Making Data Count summary for every KPI: words, matrix, (with `table`) a row per KPI, and CSV."""
     if summary.empty:
         st.info("No KPI has observations yet, so there is nothing to summarise.")
         return
@@ -57,14 +57,15 @@ def show_summary(summary: pd.DataFrame, *, key: str, council: str) -> None:
         )
     )
     st.markdown(memo(matrix_markdown, summary))
-    table = memo(summary_table, summary)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={"Chart": st.column_config.LinkColumn("Chart", display_text="Open chart")},
-        key=f"{key}.table",
-    )
-    download(table, "spc-summary.csv", key=key)
+    rows = memo(summary_table, summary)
+    if table:
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={"Chart": st.column_config.LinkColumn("Chart", display_text="Open chart")},
+            key=f"{key}.table",
+        )
+    download(rows, "spc-summary.csv", key=key)
 
 
 def _save(code: str) -> None:
