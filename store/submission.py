@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import duckdb
+import psycopg
 
 from store import audit
 from store.db import now_utc, transaction
@@ -27,8 +28,9 @@ WAIT_SECONDS = 30.0
 # In-process: threads of one dashboard. Across processes the live store's file lock (DuckDB) or
 # the database's own row locks (PostgreSQL) order writers; see store/live.py.
 WRITE_LOCK = threading.Lock()
-# What a failed database write raises (disk full, I/O error, conflict), for pages to catch without importing duckdb.
-StoreError = duckdb.Error
+# What a failed database write raises (disk full, I/O error, conflict, a lost server), on either backend,
+# for pages to catch without importing a driver.
+StoreError = (duckdb.Error, psycopg.Error)
 
 
 class HistoryError(Exception):

@@ -89,3 +89,63 @@ def empty_pages(empty_app_db: Path) -> Pages:
     from tests.helpers import Pages
 
     return Pages(empty_app_db)
+
+
+# --- One store fixture, two backends (issue 11): the DuckDB file and a throwaway PostgreSQL ---------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL 15 server for this test run (tests/postgres.py), with a template database holding
+    the seed council's settings, plan and KPIs; `store` makes one database per test from it."""
+    import psycopg
+
+    from cli.seed import store_workbooks
+    from loaders.seed import INITIAL_MONTH, SEED_COUNCIL, SEED_FILES, SEED_NOTE, SEED_USER
+    from store.pg import PgStore
+    from tests.postgres import database_url, server
+
+    with server() as url:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("CREATE DATABASE seed_template")
+        template = PgStore(database_url(url, "seed_template"))
+        store_workbooks(template, SEED_COUNCIL, SEED_FILES, SEED_USER, SEED_NOTE, {"Initial": INITIAL_MONTH})
+        template.close()
+        yield url
+
+
+_PG_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh database for one test, copied from the seed template."""
+    import psycopg
+
+    from tests.postgres import database_url
+
+    base = request.getfixturevalue("pg_server")
+    name = f"test_{next(_PG_DATABASES)}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE seed_template")
+    return database_url(base, name)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store_target(request: pytest.FixtureRequest) -> str | Path:
+    """A private seed store on each backend: a DuckDB file path or a PostgreSQL URL (no LAIT data on
+    PostgreSQL yet: see README, "PostgreSQL")."""
+    if request.param == "duckdb":
+        return Path(request.getfixturevalue("db_path"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store(store_target: str | Path) -> Iterator[object]:
+    """The store as the dashboard and the command line open it (store.backend.open_store), on both
+    backends."""
+    from store.backend import open_store
+
+    opened = open_store(store_target)
+    yield opened
+    opened.close()

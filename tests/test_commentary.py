@@ -24,6 +24,12 @@ from store.commentary import (
 NOV16, FEB17 = date(2016, 11, 1), date(2017, 2, 1)
 
 
+@pytest.fixture
+def db(store: object) -> object:
+    """These tests run on both backends: the seed store as DuckDB file and as PostgreSQL database."""
+    return store
+
+
 def _rows(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[object, ...]]:
     return conn.execute(f"SELECT * FROM {table} ORDER BY entry_id").fetchall()
 

@@ -19,6 +19,12 @@ UPLOADER = history.Actor("ann", "uploader")
 GOOD = Path(__file__).parent / "data" / "good"
 
 
+@pytest.fixture
+def db(store: object) -> object:
+    """These tests run on both backends: the seed store as DuckDB file and as PostgreSQL database."""
+    return store
+
+
 def load(db: duckdb.DuckDBPyConnection, data: bytes, name: str) -> int:
     parsed = read_bytes(data, name, catalogue=catalogue(db), default_la="999")
     outcome = history.store_upload(db, parsed, data, UPLOADER)
@@ -28,10 +34,8 @@ def load(db: duckdb.DuckDBPyConnection, data: bytes, name: str) -> int:
 
 
 def values(db: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], float]:
-    rows = db.execute(
-        "SELECT kpi_code, strftime(period, '%Y-%m'), value FROM kpi_observations WHERE la_code = '999'"
-    ).fetchall()
-    return {(code, month): value for code, month, value in rows}
+    rows = db.execute("SELECT kpi_code, period, value FROM kpi_observations WHERE la_code = '999'").fetchall()
+    return {(code, f"{period:%Y-%m}"): value for code, period, value in rows}
 
 
 def counts(db: duckdb.DuckDBPyConnection) -> tuple[int, ...]:

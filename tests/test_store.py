@@ -3,6 +3,7 @@
 from datetime import date
 
 import duckdb
+import psycopg
 import pytest
 
 from loaders.ingest import read_bytes
@@ -11,6 +12,12 @@ from store.writes import changes, submit
 from tests.helpers import long_kpi
 
 DEC_16 = date(2016, 12, 1)
+
+
+@pytest.fixture
+def db(store: object) -> object:
+    """These tests run on both backends: the seed store as DuckDB file and as PostgreSQL database."""
+    return store
 
 
 def _read(db: duckdb.DuckDBPyConnection, data: bytes, name: str = "return.xlsx"):  # type: ignore[no-untyped-def]
@@ -76,7 +83,7 @@ def test_a_failure_midway_rolls_back_the_whole_submission(
     before = counts.fetchone()
     assert parsed.kpi is not None
     parsed.kpi.observations.loc[0, "kpi_code"] = None  # violates NOT NULL after the log row is written
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises((duckdb.ConstraintException, psycopg.errors.NotNullViolation)):
         submit(db, parsed, data, "officer")
     after = db.execute("SELECT (SELECT count(*) FROM submission_log), (SELECT count(*) FROM observation_entry)")
     assert after.fetchone() == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,18 +16,18 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from store import default_db_path
-from store.live import LiveStore, open_store
+from store.backend import Store, StoreUnreachable, default_target, describe, open_store
 
 R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner="Opening the dashboard's database…")
-def connection() -> LiveStore:
-    """The process's live store (store/live.py): reads from the published read copy, and each
-    write holds the database file only while it runs, so command-line jobs and other dashboard
-    processes can write too (dashboard.py builds the default database first, on first start)."""
-    return open_store(default_db_path())
+def connection() -> Store:
+    """The process's store (store/backend.py): the live DuckDB file (store/live.py: reads from the
+    published read copy, each write holds the file only while it runs, so command-line jobs and
+    other dashboard processes can write too) or a PostgreSQL database (store/pg.py). dashboard.py
+    builds the default DuckDB database first, on first start."""
+    return open_store(default_target())
 
 
 def _latest_event() -> int:
@@ -60,7 +61,17 @@ def refresh_version() -> int:
     Writes happen in widget callbacks, which Streamlit runs before the script, so a version read
     here already reflects them.
     """
-    version = _checked_latest_event()
+    try:
+        version = _checked_latest_event()
+    except StoreUnreachable as exc:
+        # A plain page: no traceback, no password; the host goes to the server's log for IT.
+        print(f"data store not reachable: {exc}", file=sys.stderr)
+        st.error(
+            "The data store is not reachable just now, so the dashboard cannot show anything. "
+            "Nothing has been lost. Please try again in a few minutes; if it goes on, tell the "
+            f"dashboard's administrator (the store is {describe(default_target())})."
+        )
+        st.stop()
     st.session_state[_RUN_VERSION] = version
     return version
 
