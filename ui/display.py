@@ -6,23 +6,17 @@ and numbers behind it (colour and shape never carry meaning alone).
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from charts.kpi import kpi_trend, long_gaps, trend_table
+from domain.markup import markdown as plain  # text from data made inert for Streamlit's Markdown
 from reports.safe_text import to_safe_csv
 from reports.tables import trend_caption
 from ui.figure_cache import figure, memo
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
-
-
-def plain(text: object) -> str:
-    """Text from data made inert for Streamlit's Markdown (no links, emphasis, maths or headings)."""
-    return _MARKDOWN.sub(r"\\\1", "" if text is None else str(text))
+__all__ = ["ACTION_COLUMNS", "download", "kpi_chart", "plain", "safe_table", "show_chart"]
 
 
 def show_chart(fig: go.Figure, *, caption: str, table: pd.DataFrame, file_name: str, key: str) -> None:
