@@ -8,7 +8,7 @@ import streamlit as st
 
 from cli.seed import ensure_default
 from loaders import isolated
-from store import default_db_path
+from store.backend import default_target, is_url
 from ui import auth
 from ui.data import refresh_version
 
@@ -27,7 +27,8 @@ PAGES = [
     ("Admin", "views/users.py", "Users", ":material/group:"),
 ]
 
-ensure_default(default_db_path())  # first start: build the database from the seed data
+if not is_url(default_target()):  # a PostgreSQL database is made by IT (README, "PostgreSQL")
+    ensure_default(default_target())  # first start: build the database from the seed data
 refresh_version()
 auth.announce_first_start()
 user = auth.current_user()
