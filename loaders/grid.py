@@ -22,7 +22,7 @@ import pandas as pd
 from loaders.guard import MAX_COLUMNS, Inspected, check_extent, inspect_bytes, scan_sheets
 from loaders.number_formats import format_date
 from loaders.problems import RefusedFile, UnreadableFile
-from loaders.sheet_xml import HEAD_ROWS, SheetScan
+from loaders.sheet_xml import HEAD_ROWS, SheetScan, percent_positions
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Sheet:
     frame: pd.DataFrame
     row0: int = 1
     col0: int = 0
-    percent_cells: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    percent_rows: dict[int, np.ndarray] = field(default_factory=dict)  # Excel column -> Excel rows shown as %
     display: dict[tuple[int, int], str] = field(default_factory=dict)  # (frame row, col) -> text as shown
     hidden: bool = False
     hidden_rows: tuple[int, ...] = ()  # Excel row numbers
@@ -49,13 +49,16 @@ class Sheet:
     def excel_col(self, frame_col: int) -> int:
         return self.col0 + frame_col
 
+    @property
+    def has_percent(self) -> bool:
+        return bool(self.percent_rows)
+
     def percent_mask(self, frame_col: int, frame_rows: pd.Index) -> pd.Series:
         """True for cells of one column that Excel shows formatted as a percentage."""
-        if not self.percent_cells:
+        rows = self.percent_rows.get(self.excel_col(frame_col))
+        if rows is None:
             return pd.Series(False, index=frame_rows)
-        col = self.excel_col(frame_col)
-        rows = {r for r, c in self.percent_cells if c == col}
-        return pd.Series([self.row0 + int(i) in rows for i in frame_rows], index=frame_rows)
+        return pd.Series(np.isin(np.asarray(frame_rows, dtype=np.int64) + self.row0, rows), index=frame_rows)
 
 
 @dataclass
@@ -114,7 +117,7 @@ def _xlsx_sheets(data: bytes, inspected: Inspected, file_name: str) -> list[Shee
                 frame=_fill_merged(frame, scan, row0, col0),
                 row0=row0,
                 col0=col0,
-                percent_cells=frozenset(scan.percent_cells),
+                percent_rows=percent_positions(scan),
                 display=_displayed_dates(frame, scan, row0, col0),
                 hidden=bool(part and part.hidden),
                 hidden_rows=tuple(scan.hidden_rows),

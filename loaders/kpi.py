@@ -149,7 +149,7 @@ def parse_kpis(
             expected=NUMBER_EXPECTED,
         )
     percent_styled = np.zeros(len(values), dtype=bool)
-    if sheet.percent_cells:
+    if sheet.has_percent:
         for col in values["value_col"].unique():
             mask = (values["value_col"] == col).to_numpy()
             rows = pd.Index(values.loc[mask, "frame_row"])

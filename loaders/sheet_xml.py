@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
 
+import numpy as np
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from loaders.number_formats import NumberFormat
@@ -95,6 +96,7 @@ class SheetScan:
     head_cells: set[tuple[int, int]] = field(default_factory=set)  # cells with a value in the first rows
     date_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # first rows: format of date-styled cells
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    percent_refs: list[str] = field(default_factory=list)  # more percentage cells, by reference ('D7')
     hidden_rows: list[int] = field(default_factory=list)
     hidden_cols: set[int] = field(default_factory=set)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -104,11 +106,15 @@ class _Stop(Exception):
     """Raised from a handler to end a head-only parse once `<sheetData>` starts."""
 
 
+class _Restart(Exception):
+    """The fast body handler met a row or cell it needs without an `r`: parse again counting positions."""
+
+
 class _Scanner:
     """Expat handlers for one sheet. The head handlers see every element of the first rows; the body
     handler only rows and cells, and only once the stream's bytes say it may be needed."""
 
-    def __init__(self, formats: tuple[NumberFormat, ...], stop_at_data: bool = False) -> None:
+    def __init__(self, formats: tuple[NumberFormat, ...], stop_at_data: bool = False, exact: bool = False) -> None:
         self.scan = SheetScan()
         self.percent_styles = frozenset(str(i) for i, f in enumerate(formats) if f.kind == "percent")
         self.date_styles = {str(i): f.code for i, f in enumerate(formats) if f.kind == "date"}
@@ -122,6 +128,7 @@ class _Scanner:
         self.text: list[str] | None = None
         self.head_done = False
         self.body_on = False
+        self.body_handler = self.body_start if exact else self._fast_body()
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.characters
@@ -186,7 +193,7 @@ class _Scanner:
             self.cell = None
         elif local == "row" and self.scan.first_row is not None and self.row >= self.scan.first_row + HEAD_ROWS - 1:
             self.head_done = True
-            self.parser.StartElementHandler = self.body_start if self.body_on else None
+            self.parser.StartElementHandler = self.body_handler if self.body_on else None
             self.parser.EndElementHandler = None
             self.parser.CharacterDataHandler = None
 
@@ -226,10 +233,44 @@ class _Scanner:
         elif kind == "mergeCell" and attrs.get("ref"):
             self.scan.merged.append(range_bounds(attrs["ref"]))
 
+    def _fast_body(self) -> Callable[[str, dict[str, str]], None]:
+        """The body handler for the usual file, where rows and cells carry `r`: a closure over locals,
+        since it runs once per element of a sheet of a million elements. Positions are parsed after."""
+        kinds: dict[str, int] = {}
+        percent, refs, hidden, merged = (
+            self.percent_styles,
+            self.scan.percent_refs,
+            self.scan.hidden_rows,
+            self.scan.merged,
+        )
+        codes = {"c": 1, "row": 2, "mergeCell": 3}
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kinds[name] = codes.get(_local(name), 0)
+            if kind == 1:
+                if attrs.get("s") in percent:
+                    ref = attrs.get("r")
+                    if ref is None:
+                        raise _Restart
+                    refs.append(ref)
+            elif kind == 2:
+                flag = attrs.get("hidden")
+                if flag is not None and flag.lower() in _TRUE:
+                    row = attrs.get("r")
+                    if row is None:
+                        raise _Restart
+                    hidden.append(int(row))
+            elif kind == 3 and attrs.get("ref"):
+                merged.append(range_bounds(attrs["ref"]))
+
+        return start
+
     def enable_body(self) -> None:
         self.body_on = True
         if self.head_done:
-            self.parser.StartElementHandler = self.body_start
+            self.parser.StartElementHandler = self.body_handler
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         try:
@@ -267,28 +308,51 @@ def scan_sheet(open_chunks: Callable[[], Iterable[bytes]], formats: tuple[Number
     triggered = _Triggers(formats)
     scanner = _Scanner(formats)
     tail = b""
-    for chunk in open_chunks():
-        window = tail + chunk
-        tail = chunk[-_OVERLAP:]
-        if scanner.head_done and not scanner.body_on:
-            if triggered(window):
-                return _scan_whole(open_chunks, formats)
-            continue
-        if not scanner.body_on and triggered(window):
-            scanner.enable_body()
-        scanner.feed(chunk)
-    if not scanner.head_done or scanner.body_on:
-        scanner.feed(b"", final=True)
+    try:
+        for chunk in open_chunks():
+            window = tail + chunk
+            tail = chunk[-_OVERLAP:]
+            if scanner.head_done and not scanner.body_on:
+                if triggered(window):
+                    return _scan_whole(open_chunks, formats)
+                continue
+            if not scanner.body_on and triggered(window):
+                scanner.enable_body()
+            scanner.feed(chunk)
+        if not scanner.head_done or scanner.body_on:
+            scanner.feed(b"", final=True)
+    except _Restart:
+        return _scan_whole(open_chunks, formats, exact=True)
     return scanner.scan
 
 
-def _scan_whole(open_chunks: Callable[[], Iterable[bytes]], formats: tuple[NumberFormat, ...]) -> SheetScan:
-    scanner = _Scanner(formats)
+def _scan_whole(
+    open_chunks: Callable[[], Iterable[bytes]], formats: tuple[NumberFormat, ...], exact: bool = False
+) -> SheetScan:
+    scanner = _Scanner(formats, exact=exact)
     scanner.enable_body()
-    for chunk in open_chunks():
-        scanner.feed(chunk)
-    scanner.feed(b"", final=True)
+    try:
+        for chunk in open_chunks():
+            scanner.feed(chunk)
+        scanner.feed(b"", final=True)
+    except _Restart:
+        return _scan_whole(open_chunks, formats, exact=True)
     return scanner.scan
+
+
+def percent_positions(scan: SheetScan) -> dict[int, np.ndarray]:
+    """Excel column -> sorted Excel rows of its percentage-styled cells."""
+    cols: dict[str, int] = {}
+    by_col: dict[int, list[int]] = {}
+    for row, col in scan.percent_cells:
+        by_col.setdefault(col, []).append(row)
+    for ref in scan.percent_refs:
+        letters = ref.rstrip("0123456789")
+        index = cols.get(letters)
+        if index is None:
+            index = cols[letters] = cell_position(ref)[1]
+        by_col.setdefault(index, []).append(int(ref[len(letters) :]))
+    return {col: np.unique(np.array(rows, dtype=np.int64)) for col, rows in by_col.items()}
 
 
 def scan_head(chunks: Iterable[bytes]) -> SheetScan:

@@ -238,3 +238,19 @@ def test_problem_locations_hold_wherever_the_table_starts(
     row, letter = 4 + first_row, ooxml.col_letters(4 + first_col)
     assert (error.row, error.column, error.cell, error.found) == (row, "October 2016", f"{letter}{row}", "abc")
     assert [p.row for p in parsed.problems.warnings if p.code == "file.hidden_rows"] == [5 + first_row]
+
+
+@pytest.mark.parametrize("options", [ooxml.Options(refs=False), ooxml.Options(refs=True, prefix="x")])
+def test_percent_cells_and_hidden_rows_far_below_the_first_rows(options: ooxml.Options) -> None:
+    """Past the rows read cell by cell, percentage styles and hidden rows are still found, with or without r."""
+    rows: list[list[ooxml.Cell]] = [["KPI", "Month", "Value"]]
+    months = [f"{2010 + m // 12}-{m % 12 + 1:02d}" for m in range(50)]
+    rows += [[f"Fictional KPI {i % 3}", months[i // 3], (i / 200, "0.0%") if i % 2 else i] for i in range(150)]
+    hidden = {120, 121, 140}
+    parsed = read_bytes(ooxml.build([ooxml.SheetSpec("Data", rows, hidden_rows=hidden)], options), "far.xlsx")
+    assert parsed.kpi is not None
+    values = {r["excel_row"]: r["value"] for r in parsed.kpi.observations.to_dict("records")}
+    assert values == {i + 2: pytest.approx(i / 2 if i % 2 else i) for i in range(150)}
+    runs = [(p.row, p.message) for p in parsed.problems.warnings if p.code == "file.hidden_rows"]
+    assert runs == [(120, "rows 120 to 121 are hidden in Excel; their values were read"),
+                    (140, "row 140 is hidden in Excel; its values were read")]  # fmt: skip
