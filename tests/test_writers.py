@@ -254,3 +254,17 @@ def test_percent_cells_and_hidden_rows_far_below_the_first_rows(options: ooxml.O
     runs = [(p.row, p.message) for p in parsed.problems.warnings if p.code == "file.hidden_rows"]
     assert runs == [(120, "rows 120 to 121 are hidden in Excel; their values were read"),
                     (140, "row 140 is hidden in Excel; its values were read")]  # fmt: skip
+
+
+def test_the_downloadable_report_names_columns_as_displayed_with_their_cells() -> None:
+    """The problem table the Upload page shows and downloads carries the displayed heading and the cell."""
+    from ui.upload_preview import problem_table
+
+    parsed = read_bytes(write_xlsxwriter([KPI_SHEET, PLAN_SHEET]), "return.xlsx", default_la="999")
+    table = problem_table(parsed)
+    errors = table[table["Severity"] == "error"][["Sheet", "Row", "Column", "Cell", "Found"]]
+    assert errors.values.tolist() == [
+        ["KPI return", 5, "October 2016", "E5", "abc"],
+        ["Plan", 4, "RAG Feb 17", "G4", "Purple"],
+    ]
+    assert "2016-10-01" not in table.to_csv()
