@@ -57,7 +57,13 @@ def applied(conn: Any) -> dict[str, str]:
     """File name -> checksum of its latest application (empty for a database without the table)."""
     cur = conn.cursor()
     try:
-        cur.execute(_RECORD_TABLE)
+        # Looked up before it is created: on PostgreSQL the application's role may not create tables.
+        found = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
+        ).fetchone()
+        if not (found and found[0]):
+            cur.execute(_RECORD_TABLE)
+            return {}
         rows = cur.execute("SELECT name, checksum FROM schema_migration ORDER BY applied_at, name").fetchall()
     finally:
         cur.close()

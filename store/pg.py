@@ -303,3 +303,43 @@ def is_url(target: object) -> bool:
 def open_store(url: str, wait: float = DEFAULT_WAIT) -> PgStore:
     """The store in the PostgreSQL database at `url` (migrated at open)."""
     return PgStore(url, wait)
+
+
+# The documented views for analysts (README, "Views for analysts"): the same names, columns and types
+# on both backends, and all an analyst's role may read on PostgreSQL.
+ANALYST_VIEWS = (
+    "rag_history", "kpi_observations", "submissions", "actions", "priorities", "kpis", "reporting_periods",
+    "settings", "benchmark_values", "benchmark_measures", "benchmark_measure_topics", "benchmark_rankings",
+    "statistical_neighbours", "la_codes", "kpi_benchmark_map", "accounts", "kpi_commentary", "priority_narrative",
+)  # fmt: skip
+
+
+def roles_sql(
+    database: str,
+    app: str = "board_app",
+    analyst: str = "board_analyst",
+    app_password: str = "change-me-app",
+    analyst_password: str = "change-me-analyst",
+) -> str:
+    """SQL for the two login roles, run by the database's owner once the schema exists.
+
+    The application's role may read every table and add rows, never change or remove one: the
+    append-only promise (versioned rows, the audit log) is then kept by the database itself. The
+    analysts' role reads the documented views and nothing else (no password hashes, no audit log).
+    Schema upgrades run as the owner (who made the tables), not as the application's role."""
+
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    views = ", ".join(ANALYST_VIEWS)
+    return f"""CREATE ROLE {app} LOGIN PASSWORD {quoted(app_password)};
+CREATE ROLE {analyst} LOGIN PASSWORD {quoted(analyst_password)};
+GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {app};
+GRANT CONNECT ON DATABASE {database} TO {analyst};
+GRANT USAGE ON SCHEMA public TO {app}, {analyst};
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {app};
+REVOKE UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {app};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app};
+GRANT SELECT ON {views} TO {analyst};
+"""

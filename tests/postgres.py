@@ -36,6 +36,9 @@ def server() -> Iterator[str]:
             os.chown(path, user.pw_uid, user.pw_gid)
     initdb = [str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
     subprocess.run(_as_server_user(initdb), check=True, capture_output=True)
+    # The superuser signs in over the socket without a password; every other role needs its password,
+    # as on a council's server (so a wrong password is refused, as it would be there).
+    (data / "pg_hba.conf").write_text("local all postgres trust\nlocal all all scram-sha-256\n")
     options = f"-c listen_addresses='' -c unix_socket_directories={socket_dir} -c fsync=on -c max_connections=200"
     start = [str(BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]
     subprocess.run(_as_server_user(start), check=True, capture_output=True)

@@ -1,0 +1,100 @@
+"""The database keeps the promises on PostgreSQL: the application's role adds rows but can neither
+change nor remove one; the analysts' role reads the documented views and nothing else; a wrong
+password or a server that is down gives a clear error naming the host, never the password."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from loaders.ingest import read_bytes
+from store import history
+from store.pg import ANALYST_VIEWS, PgStore, StoreUnreachable, roles_sql
+from store.queries import catalogue, fetch_df
+from tests.data.good.make_fictional import workbook
+
+_NAMES = itertools.count(1)
+APP_PASSWORD = "app-secret-Hx7"
+ANALYST_PASSWORD = "analyst-secret-Qm4"
+
+
+def as_role(url: str, role: str, password: str) -> str:
+    return url.replace("postgresql://postgres@", f"postgresql://{role}:{password}@", 1)
+
+
+@pytest.fixture
+def roles(pg_url: str) -> tuple[str, str]:
+    """The URLs of a fresh database's application and analyst roles, made with the README's SQL."""
+    n = next(_NAMES)
+    app, analyst = f"board_app_{n}", f"board_analyst_{n}"
+    database = urlsplit(pg_url).path.lstrip("/")
+    with psycopg.connect(pg_url, autocommit=True) as owner:
+        owner.execute(roles_sql(database, app, analyst, APP_PASSWORD, ANALYST_PASSWORD))  # type: ignore[arg-type]
+    return as_role(pg_url, app, APP_PASSWORD), as_role(pg_url, analyst, ANALYST_PASSWORD)
+
+
+def test_the_application_role_adds_rows_and_can_never_change_or_remove_one(roles: tuple[str, str]) -> None:
+    app_url, _ = roles
+    store = PgStore(app_url)  # opens (nothing to migrate) as the application's role
+    data = workbook({"CL_NEET": {"2017-04": 38}})
+    parsed = read_bytes(data, "april.xlsx", catalogue=catalogue(store), default_la="999")
+    outcome = history.store_upload(store, parsed, data, history.Actor("ann", "uploader"))
+    assert outcome.status == "stored" and outcome.submission_id is not None
+    history.rollback(store, outcome.submission_id, history.Actor("root", "admin"))
+    store.close()
+    with psycopg.connect(app_url, autocommit=True) as app:
+        for statement in (
+            "UPDATE audit_log SET outcome = 'nothing happened'",
+            "DELETE FROM audit_log",
+            "UPDATE observation_entry SET value = 0",
+            "DELETE FROM submission_event",
+            "TRUNCATE rating_entry",
+            "DELETE FROM account_version",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute(statement)
+
+
+def test_the_analyst_role_reads_the_documented_views_and_nothing_else(roles: tuple[str, str]) -> None:
+    _, analyst_url = roles
+    with psycopg.connect(analyst_url, autocommit=True) as analyst:
+        for view in ANALYST_VIEWS:
+            analyst.execute(f"SELECT * FROM {view} LIMIT 1")
+        rated = analyst.execute(
+            "SELECT count(*) FROM rag_history WHERE period = DATE '2017-02-01' AND rating IS NOT NULL"
+        ).fetchone()
+        assert rated == (59,)
+        columns = [d.name for d in analyst.execute("SELECT * FROM accounts LIMIT 0").description or []]
+        assert "password_hash" not in columns
+        for statement in (
+            "SELECT * FROM account_version",
+            "SELECT * FROM audit_log",
+            "SELECT * FROM observation_entry",
+            "INSERT INTO audit_log VALUES (99, now(), 'x', 'x', 'x', 'x', 'x', 'x')",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                analyst.execute(statement)
+
+
+def test_a_wrong_password_names_the_host_and_never_the_password(roles: tuple[str, str]) -> None:
+    app_url, _ = roles
+    wrong = app_url.replace(APP_PASSWORD, "not-the-password-Zr9")
+    with pytest.raises(StoreUnreachable) as raised:
+        PgStore(wrong)
+    message = str(raised.value)
+    assert urlsplit(app_url).path.lstrip("/") in message and "socket" in message  # the host and database
+    assert "password authentication failed" in message
+    assert "not-the-password-Zr9" not in message and APP_PASSWORD not in message
+
+
+def test_a_server_that_is_down_is_not_reachable_and_says_where(tmp_path: Path, pg_url: str) -> None:
+    down = pg_url.split("?")[0] + f"?host={tmp_path}"  # a socket folder with no server in it
+    with pytest.raises(StoreUnreachable) as raised:
+        PgStore(down, wait=1)
+    assert str(tmp_path) in str(raised.value) and "not reachable" in str(raised.value)
+    frame = fetch_df(PgStore(pg_url), "SELECT count(*) AS n FROM submissions")  # the real one still answers
+    assert int(frame.iloc[0, 0]) >= 3
