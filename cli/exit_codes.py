@@ -15,6 +15,7 @@ class Exit(IntEnum):
     BUSY = 3
     UNREADABLE = 4
     UNREACHABLE = 5
+    FAILED = 6
 
 
 MEANING = {
@@ -27,4 +28,6 @@ MEANING = {
     Exit.UNREADABLE: "a file was refused before its cells were read, or could not be read or written "
     "(not a spreadsheet, encrypted, macros, too large, missing, a folder that cannot be written)",
     Exit.UNREACHABLE: "the store cannot be opened (not a database, a server that does not answer, a wrong password)",
+    Exit.FAILED: "an unexpected error, a bug to report (the traceback is printed); a write in progress was rolled "
+    "back whole, as every write is all-or-nothing",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 
 from cli import accounts, backups, board_pack, build, demo, files, lait
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         return _fail(Exit.UNREADABLE, f"cannot read or write{where}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a bug: say so with its own code, not Python's 1 (= refused)
+        traceback.print_exc()
+        return _fail(Exit.FAILED, f"unexpected {type(exc).__name__} in `{args.command}`; please report it")
 
 
 def run() -> None:

@@ -149,6 +149,21 @@ def test_a_board_pack_that_cannot_be_written_exits_4(
     assert "cannot read or write" in capsys.readouterr().err
 
 
+def test_a_bug_exits_6_with_its_traceback_not_pythons_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's own exit code for a crash, 1, means "refused" here; a bug gets a code of its own."""
+    from cli import files
+
+    def broken(args: object) -> int:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(files, "check", broken)
+    assert main(["check", "any.csv"]) == Exit.FAILED
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "unexpected ZeroDivisionError in `check`" in err
+
+
 @pytest.fixture
 def held(db_path: Path) -> Iterator[Path]:
     """Another process holding the database file open for writing, as a running dashboard on DuckDB does."""
