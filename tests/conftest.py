@@ -45,17 +45,22 @@ def db(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     conn.close()
 
 
+def _app_on(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app pointed at the database `path`, from empty Streamlit caches, cleared again after."""
+    import streamlit as st
+
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 @pytest.fixture
 def app_db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """For AppTest: point the app at a private seed copy and start from empty Streamlit caches."""
-    import streamlit as st
-
-    monkeypatch.setenv("DASHBOARD_DB", str(db_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield db_path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from _app_on(db_path, monkeypatch)
 
 
 @pytest.fixture
@@ -71,16 +76,9 @@ def pages(app_db: Path) -> Pages:
 def empty_app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """For AppTest: a store with its schema and nothing in it (a council's first start, before any
     upload), with empty Streamlit caches."""
-    import streamlit as st
-
     path = tmp_path / "empty.duckdb"
     connect(path).close()
-    monkeypatch.setenv("DASHBOARD_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from _app_on(path, monkeypatch)
 
 
 @pytest.fixture

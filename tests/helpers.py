@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from store import accounts, connect
+from ui import auth
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,6 @@ def large_kpi_return(rows: int, months: int = 250) -> bytes:
 
 PASSWORD = "correct horse battery"
 PEOPLE = {"viewer": "viewer-person", "uploader": "uploader-person", "admin": "root"}
-USER_KEY, STAMP_KEY = "auth.user", "auth.stamp"  # where ui.auth keeps who signed in, and their password version
 
 
 class Pages:
@@ -83,8 +83,8 @@ class Pages:
             self.account("admin")
         else:
             person = self.account(role, name)
-            at.session_state[USER_KEY] = person.username
-            at.session_state[STAMP_KEY] = person.password_version
+            at.session_state[auth.USER_KEY] = person.username
+            at.session_state[auth.STAMP_KEY] = person.password_version
         return at
 
     def open(self, page: str = "views/overview.py", role: str | None = None, *, name: str | None = None) -> AppTest:
