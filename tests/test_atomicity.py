@@ -16,8 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from store.backend import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 150_000
@@ -27,7 +28,8 @@ CHILD = """
 import sys
 from pathlib import Path
 from loaders.ingest import read_bytes
-from store import connect, history
+from store import history
+from store.backend import open_store
 
 
 class Announcing:
@@ -58,7 +60,7 @@ class AnnouncingCursor:
         return getattr(self._cur, name)
 
 
-conn = connect(sys.argv[1])
+conn = open_store(sys.argv[1])
 data = Path(sys.argv[2]).read_bytes()
 parsed = read_bytes(data, "big.csv", default_la="999")
 print("ready", flush=True)
@@ -79,9 +81,9 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _state(db_path: Path) -> tuple[int, int, int, int]:
+def _state(target: str | Path) -> tuple[int, int, int, int]:
     """Table 1's rated count, killed submissions, their rows, and submissions that are not whole."""
-    conn = duckdb.connect(str(db_path))
+    conn = open_store(target)
     try:
         table1 = conn.execute(
             "SELECT count(*) FROM rag_history WHERE period = DATE '2017-02-01' AND rating IS NOT NULL"
@@ -102,10 +104,10 @@ def _state(db_path: Path) -> tuple[int, int, int, int]:
     return table1[0], killed[0], rows[0], broken[0]
 
 
-def _kill_during_commit(db_path: Path, source: Path, delay: float) -> bool:
+def _kill_during_commit(target: str | Path, source: Path, delay: float) -> bool:
     """Run one load, SIGKILL it `delay` s after its COMMIT starts; True if it died inside the commit."""
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(db_path), str(source)],
+        [sys.executable, "-c", CHILD, str(target), str(source)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
     assert child.stdout is not None
@@ -119,14 +121,18 @@ def _kill_during_commit(db_path: Path, source: Path, delay: float) -> bool:
     return "commit-end" not in rest
 
 
-def test_sigkill_inside_the_commit_leaves_all_or_nothing(db_path: Path, big_csv: Path, tmp_path: Path) -> None:
-    table1_before, killed_before, _, _ = _state(db_path)
+def test_sigkill_inside_the_commit_leaves_all_or_nothing(
+    store_target: str | Path, big_csv: Path, tmp_path: Path
+) -> None:
+    """On both backends: the DuckDB file (killed while writing its WAL) and PostgreSQL (the client
+    killed while the server commits)."""
+    table1_before, killed_before, _, _ = _state(store_target)
     inside = 0
     for round_number, delay in enumerate(DELAYS):
         source = tmp_path / f"big-{round_number}.csv"  # a new file each round, so each has a commit to make
         source.write_text(big_csv.read_text() + f"\nFictional KPI 0,1990-01,{round_number}")
-        inside += _kill_during_commit(db_path, source, delay)
-        table1, killed, rows, broken = _state(db_path)
+        inside += _kill_during_commit(store_target, source, delay)
+        table1, killed, rows, broken = _state(store_target)
         assert table1 == table1_before == 59  # the earlier data is intact
         assert broken == 0  # every submission is whole: all of its rows and one 'applied' event
         assert killed - killed_before in (0, 1)  # the killed load is stored whole or not at all

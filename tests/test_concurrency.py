@@ -6,6 +6,7 @@ After each, the database opens and every submission in it is whole: all of its r
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,12 @@ from tests.data.good.make_fictional import workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTOR = history.Actor("ann", "uploader")
+
+
+@pytest.fixture
+def db(store: object) -> object:
+    """Threads of one process on each backend (the DuckDB file and PostgreSQL)."""
+    return store
 
 
 def big_kpi_file(rows: int, value: float = 1.0) -> bytes:
@@ -190,3 +197,70 @@ def test_a_full_disk_fails_cleanly_and_earlier_data_opens_intact(db_path: Path, 
         whole(conn)
     finally:
         conn.close()
+
+
+UPLOADER = """
+import sys
+from pathlib import Path
+from loaders.ingest import read_bytes
+from store import history
+from store.backend import open_store
+from store.queries import catalogue
+store = open_store(sys.argv[1], wait=60)
+data = Path(sys.argv[2]).read_bytes()
+parsed = read_bytes(data, Path(sys.argv[2]).name, catalogue=catalogue(store), default_la="999")
+print("ready", flush=True)
+sys.stdin.readline()
+outcome = history.store_upload(store, parsed, data, history.Actor(sys.argv[3], "uploader"), wait=60)
+print(outcome.status, outcome.submission_id, flush=True)
+"""
+
+
+def _uploads_at_once(target: object, files: list[Path]) -> list[tuple[str, str]]:
+    """Start one process per file (two dashboard servers, say), let them confirm at the same moment."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPLOADER, str(target), str(f), f"uploader{i}"],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for i, f in enumerate(files)
+    ]  # fmt: skip
+    for w in workers:
+        assert w.stdout is not None and w.stdout.readline().strip() == "ready"
+    for w in workers:
+        assert w.stdin is not None
+        w.stdin.write("go\n")
+        w.stdin.flush()
+    results = []
+    for w in workers:
+        out, _ = w.communicate(timeout=120)
+        status, sid = out.split()
+        results.append((status, sid))
+    return results
+
+
+def test_two_processes_confirming_at_once_both_land_in_order_and_the_same_file_once(
+    store_target: object, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(2):
+        path = tmp_path / f"server{i}.xlsx"
+        path.write_bytes(workbook({"CL_NEET": {"2017-03": 50 + i}}))
+        files.append(path)
+    results = _uploads_at_once(store_target, files)
+    assert [status for status, _ in results] == ["stored", "stored"]
+    assert sorted(int(sid) for _, sid in results)[1] == sorted(int(sid) for _, sid in results)[0] + 1
+    twin = tmp_path / "twin.xlsx"
+    twin.write_bytes(workbook({"CL_NEET": {"2017-04": 44}}))
+    results = _uploads_at_once(store_target, [twin, twin])
+    assert sorted(status for status, _ in results) == ["duplicate", "stored"]
+    from store.backend import open_store
+
+    check = open_store(store_target)  # type: ignore[arg-type]
+    try:
+        whole(check)  # type: ignore[arg-type]
+        counted = check.execute("SELECT count(*) FROM submission_log WHERE file_name = 'twin.xlsx'").fetchone()
+        assert counted == (1,)
+    finally:
+        check.close()
