@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -43,6 +44,9 @@ _KPI_ROLES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments", "source note"),
 }  # fmt: skip
 _RAG_LABELS = ("initial", "previous", "current", "rag", "rating", "latest", "baseline")
+# A column saying a value is inferred or estimated: alone it covers its row (a KPI's values, an
+# action); followed by a RAG column's heading ('Estimate note RAG Nov 16') it covers that rating.
+_ESTIMATE = re.compile(r"^(?:estimate|estimated|inferred|inference)(?: note| notes| flag)?(?: (?P<rest>.+))?$")
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Header:
     roles: dict[str, int] = field(default_factory=dict)
     rag: list[RagColumn] = field(default_factory=list)
     months: dict[int, date] = field(default_factory=dict)
+    estimate_rag: list[RagColumn] = field(default_factory=list)  # notes on the ratings of one RAG column
 
 
 def _role(key: str, table: dict[str, tuple[str, ...]]) -> str | None:
@@ -100,6 +105,15 @@ def _classify(cells: dict[int, str], shown: dict[int, str]) -> list[Header]:
     for index, heading in cells.items():
         key = heading_key(heading)
         if not key:
+            continue
+        if estimate := _ESTIMATE.match(key):
+            rest = estimate["rest"]
+            of = _rag_column(index, rest, shown[index]) if rest else None
+            if of is not None:
+                plan.estimate_rag.append(of)
+            elif not rest:
+                for header in (plan, long, wide):
+                    header.roles.setdefault("estimate", index)
             continue
         rag = _rag_column(index, heading, shown[index])
         if rag is not None:

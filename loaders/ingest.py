@@ -81,6 +81,7 @@ def read_bytes(
 def _warn_ignored_columns(sheet: Sheet, header: Header, problems: Problems) -> None:
     """A heading the loader does not understand is ignored, and the user is told so."""
     used = set(header.roles.values()) | {c.index for c in header.rag} | set(header.months)
+    used |= {c.index for c in header.estimate_rag}
     for index, heading in header.headings.items():
         if index not in used:
             problems.warning(

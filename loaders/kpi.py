@@ -29,7 +29,7 @@ from loaders.values import (
     parse_polarity,
 )
 
-_ATTRIBUTES = ("code", "kpi", "target", "la", "unit", "polarity", "actions", "note")
+_ATTRIBUTES = ("code", "kpi", "target", "la", "unit", "polarity", "actions", "note", "estimate")
 
 
 def kpi_code_from_name(name: str) -> str:
@@ -190,7 +190,9 @@ def parse_kpis(
         values["target_num"] = row_target.where(row_target.notna(), values["target_num"])
     values = values[values["period"].notna() & ~parsed["bad"]]
     observations = _deduplicate(values, sheet, header, problems)
-    observations = observations.assign(sheet=sheet.name, excel_row=observations["frame_row"] + sheet.row0)
+    observations = observations.assign(
+        sheet=sheet.name, excel_row=observations["frame_row"] + sheet.row0, estimate_note=observations["estimate"]
+    )
     observations = observations.drop(columns=["value", "target"]).rename(
         columns={"value_num": "value", "target_num": "target"}
     )

@@ -13,13 +13,15 @@ from loaders.problems import Problems
 PRIORITY_COLUMNS = ["priority", "title", "outcome"]
 ACTION_COLUMNS = [
     "action_ref", "priority", "ofsted_ref", "description", "success_measures", "lead", "timescale_text",
-    "timescale_month", "timescale_flag", "itemised", "is_new", "note", "sheet", "excel_row",
+    "timescale_month", "timescale_flag", "itemised", "is_new", "note", "sheet", "excel_row", "estimate_note",
 ]  # fmt: skip
-RATING_COLUMNS = ["action_ref", "period", "rating", "raw", "sheet", "excel_row"]
+RATING_COLUMNS = ["action_ref", "period", "rating", "raw", "sheet", "excel_row", "estimate_note"]
 KPI_COLUMNS = ["kpi_code", "name", "unit", "polarity", "target", "actions", "note"]
 OBSERVATION_COLUMNS = [
-    "kpi_code", "la_code", "period", "value", "missing_mark", "target", "sheet", "excel_row",
+    "kpi_code", "la_code", "period", "value", "missing_mark", "target", "sheet", "excel_row", "estimate_note",
 ]  # fmt: skip
+# `estimate_note` ('' when the value is as the source gives it) says why a value, rating or action
+# is inferred or estimated rather than printed: "inferred: the report says the measure was achieved".
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

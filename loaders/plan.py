@@ -70,6 +70,7 @@ def parse_plan(
     fills: FillLookup | None = None,
 ) -> PlanData:
     columns = _rag_months(sheet, header, problems, rag_months)
+    notes_for = _estimate_columns(header, columns)
     frame = sheet.frame
     roles = header.roles
     heading = header.headings
@@ -157,6 +158,8 @@ def parse_plan(
             "note": cell(values, "note"),
             "sheet": sheet.name,
             "excel_row": row,
+            "estimate_note": cell(values, "estimate"),
+            "_rating_notes": {rag: clean_text(values.get(note)) for rag, note in notes_for.items()},
         }
         if itemised_text and itemised_text not in _YES | _NO:
             problems.error(
@@ -184,6 +187,18 @@ def parse_plan(
         ratings=pd.DataFrame(ratings, columns=RATING_COLUMNS, dtype=object),
         period_labels=labels,
     )
+
+
+def _estimate_columns(header: Header, columns: list[RagColumn]) -> dict[int, int]:
+    """RAG column index -> the index of the column noting which of its ratings are inferred."""
+    found: dict[int, int] = {}
+    for note in header.estimate_rag:
+        for column in columns:
+            same_month = note.month is not None and note.month == column.month
+            same_label = note.month is None and note.label.lower() == column.label.lower()
+            if same_month or same_label:
+                found[column.index] = note.index
+    return found
 
 
 def _rag_months(sheet: Sheet, header: Header, problems: Problems, rag_months: dict[str, date]) -> list[RagColumn]:
@@ -347,6 +362,7 @@ def _rating_row(
     sheet: str,
     row: int,
 ) -> dict[str, object]:
+    notes = action.get("_rating_notes")
     return {
         "action_ref": action["action_ref"],
         "period": column.month,
@@ -354,6 +370,7 @@ def _rating_row(
         "raw": raw,
         "sheet": sheet,
         "excel_row": row,
+        "estimate_note": notes.get(column.index, "") if isinstance(notes, dict) else "",
     }
 
 
