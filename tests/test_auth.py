@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -145,3 +146,11 @@ def test_database_wal_and_backups_are_private(tmp_path: Path) -> None:
     assert (folder / "originals" / hashlib.sha256(content).hexdigest() / "kpis.csv").read_bytes() == content
     for path in [folder, *folder.rglob("*")]:
         assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_secrets_toml_is_never_committed() -> None:
+    root = Path(__file__).resolve().parent.parent
+    checked = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", ".streamlit/secrets.toml"], cwd=root, check=False
+    )
+    assert checked.returncode == 0  # git ignores it, even where no such file exists yet
