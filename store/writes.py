@@ -11,6 +11,7 @@ import pandas as pd
 from domain.changes import change_kind_sql, observation_differs_sql, rating_differs_sql
 from loaders.model import Parsed
 from store.db import transaction
+from store.estimates import store_estimates
 from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
 
 Status = Literal["stored", "duplicate", "unchanged", "rejected"]
@@ -304,6 +305,7 @@ def _submit_in_transaction(
                 SELECT {sid}, kpi_code, la_code, CAST(period AS DATE), value, missing_mark, target, excel_row
                 FROM in_observations"""
         )
+    store_estimates(cur, sid, frames)
     return Outcome("stored", f"Stored as submission {sid}.", sid, found)
 
 
