@@ -19,6 +19,7 @@ database, never the password.
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from collections.abc import Mapping
@@ -27,6 +28,8 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from store.submission import Busy
 
@@ -114,10 +117,15 @@ def load_frame(conn: psycopg.Connection[Any], name: str, frame: Any) -> None:
     conn.execute(f"CREATE TEMPORARY TABLE {_ident(name)} ({columns})")
     if frame.empty:
         return
-    text = frame.to_csv(index=False, header=False, na_rep="\\N", date_format="%Y-%m-%d %H:%M:%S.%f")
+    # Arrow's CSV writer (C++): a NULL is an unquoted empty field, an empty string a quoted one,
+    # which is exactly how PostgreSQL's CSV COPY tells them apart.
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False))
     names = ", ".join(_ident(str(c)) for c in frame.columns)
-    with conn.cursor() as cur, cur.copy(f"COPY {_ident(name)} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-        copy.write(text.encode())
+    with conn.cursor() as cur, cur.copy(f"COPY {_ident(name)} ({names}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
+    conn.execute(f"ANALYZE {_ident(name)}")  # a temporary table has no statistics until analysed: bad join plans
 
 
 def frame_of(cur: psycopg.Cursor[Any]) -> pd.DataFrame:
