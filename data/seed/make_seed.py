@@ -39,6 +39,10 @@ PLAN_COLUMNS = [
     ("RAG Feb 17", 9, "rag_feb17"),
     ("Itemised in Appendix A", 12, "itemised"),
     ("Source note", 50, "note"),
+    ("Estimate note", 40, "estimate"),
+    ("Estimate note RAG Initial", 30, "estimate_initial"),
+    ("Estimate note RAG Nov 16", 30, "estimate_nov16"),
+    ("Estimate note RAG Feb 17", 30, "estimate_feb17"),
 ]
 # (heading, width, key in kpis.toml's kpis) per fixed column of the KPI sheet; a column per month follows.
 KPI_COLUMNS = [
@@ -49,6 +53,7 @@ KPI_COLUMNS = [
     ("Target", 8, "target"),
     ("Actions", 9, "actions"),
     ("Note", 60, "note"),
+    ("Estimate note", 40, "estimate"),
 ]
 BOLD = Font(bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -93,10 +98,12 @@ def _merged_row(ws: Worksheet, row: int, text: str, bold: bool) -> None:
     ws.row_dimensions[row].height = 15 * math.ceil(len(text) * 1.1 / width)
 
 
-def _cell_value(action: dict[str, Any], key: str) -> object:
+def _cell_value(action: dict[str, Any], key: str, source: dict[str, Any]) -> object:
     value = action.get(key)
     if key == "itemised":
         return "Yes" if value else "No"
+    if key == "estimate_initial" and value is None and action.get("rag_initial"):
+        return source.get("estimate_initial")
     return value
 
 
@@ -116,7 +123,7 @@ def write_plan(path: Path, source: dict[str, Any]) -> None:
         row += 2
         for action in priority["action"]:
             for col, (_, _, key) in enumerate(PLAN_COLUMNS, start=1):
-                cell = ws.cell(row=row, column=col, value=_cell_value(action, key))
+                cell = ws.cell(row=row, column=col, value=_cell_value(action, key, source))
                 cell.alignment = WRAP_TOP
                 cell.number_format = "@"
             row += 1
