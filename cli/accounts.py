@@ -50,7 +50,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def list_users(args: argparse.Namespace) -> int:
-    with database.opened(args, read_only=True) as conn:
+    with database.opened(args) as conn:
         print(accounts.listing(conn).to_string(index=False))
     return 0
 

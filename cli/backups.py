@@ -17,7 +17,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     take.set_defaults(run=take_backup)
     back = commands.add_parser("restore", help="build a NEW database file from a backup folder")
     back.add_argument("folder", type=Path, help="a backup-<UTC time> folder")
-    back.add_argument("--db", type=Path, required=True, help="the new database file (must not exist)")
+    back.add_argument(
+        "--db", required=True, metavar="PATH|URL", help="the new database: a file that must not exist, or a URL"
+    )
     back.set_defaults(run=restore_backup)
 
 

@@ -56,7 +56,7 @@ def _writer(suffix: str) -> Callable[[BoardPack], bytes]:
 
 def write_pack(args: argparse.Namespace) -> int:
     suffix = args.out.suffix.lower()
-    with database.opened(args, read_only=True) as conn:
+    with database.opened(args) as conn:
         pack = build(conn, args.period, args.compare)
     content = _writer(suffix)(pack)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,39 +1,40 @@
-"""Finding and opening the store for a command: built from the seed first when missing, as the dashboard does."""
+"""Finding and opening the store for a command: built from the seed first when missing, as the dashboard does.
+
+The store is named by `--db` (a DuckDB file or a `postgresql://` URL), else as the dashboard finds
+it (store/backend.py: `DASHBOARD_DB`, `[store] url` in .streamlit/secrets.toml, data/dashboard.duckdb).
+On the DuckDB file the live store (store/live.py) holds the file only for the length of each write,
+so commands run beside a running dashboard; a write that cannot have it within `--wait` raises
+StoreBusy, which the command line reports with exit code 3.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
 from cli.seed import ensure_default
-from store import connect, default_db_path
+from store.backend import StoreUnreachable, default_target, describe, is_url, open_store
+from store.live import DEFAULT_WAIT
 
-DEFAULT_WAIT = 30.0
-_RETRY_EVERY = 0.2
-
-
-class StoreBusy(Exception):
-    """Another process held the store for longer than the command would wait; nothing was changed."""
-
-
-class StoreUnreachable(Exception):
-    """The store could not be opened at all (not a database, or a server that does not answer)."""
+__all__ = ["DEFAULT_WAIT", "StoreUnreachable", "add_arguments", "opened", "target"]
 
 
 def add_arguments(parser: argparse.ArgumentParser, required: bool = False, help: str = "") -> None:
     """The options every command that opens the store takes: --db and --wait."""
     parser.add_argument(
         "--db",
-        type=Path,
         required=required,
         default=None,
-        help=help or "the database file (default: $DASHBOARD_DB or data/dashboard.duckdb)",
+        metavar="PATH|URL",
+        help=help
+        or "the DuckDB file or postgresql:// URL (default: $DASHBOARD_DB, [store] url in "
+        ".streamlit/secrets.toml, else data/dashboard.duckdb)",
     )
     parser.add_argument(
         "--wait",
@@ -44,38 +45,27 @@ def add_arguments(parser: argparse.ArgumentParser, required: bool = False, help:
     )
 
 
-def target(db: Path | None) -> Path:
-    return db or default_db_path()
+def target(db: str | None) -> str | Path:
+    """What `--db` names: a URL as given, a path as a Path; without one, the dashboard's own store."""
+    if db:
+        return db if is_url(db) else Path(db)
+    return default_target()
 
 
 @contextmanager
-def opened(args: argparse.Namespace, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store named by `args.db`, open for the length of the block; built from the seed first if missing."""
-    path = target(args.db)
-    if not path.exists():
-        print(f"No database at {path}: building it from the seed council's data first.", file=sys.stderr)
-        ensure_default(path)
-    conn = _connect(path, read_only, args.wait)
+def opened(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store named by `args.db`, open for the length of the block; a missing DuckDB file is built
+    from the seed first. A PostgreSQL database is made by IT (README), so it is only opened."""
+    where = target(args.db)
+    if not is_url(where) and not Path(where).exists():
+        print(f"No database at {where}: building it from the seed council's data first.", file=sys.stderr)
+        ensure_default(where)
     try:
-        yield conn
+        store = open_store(where, args.wait)
+    except duckdb.Error as exc:  # not a database file, a damaged one
+        raise StoreUnreachable(describe(where), str(exc)) from None
+    try:
+        # The store is connection-like (cursor, execute, close): the store's functions take it as one.
+        yield cast(duckdb.DuckDBPyConnection, store)
     finally:
-        conn.close()
-
-
-def _connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying while another process holds its lock, for at most `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise StoreUnreachable(f"cannot open {path}: {exc}") from None
-            if time.monotonic() >= deadline:
-                raise StoreBusy(
-                    f"{path} stayed in use by another process (most likely the running dashboard) for "
-                    f"{wait:g} s. Nothing was changed; try again, or pass a longer --wait."
-                ) from None
-        except duckdb.Error as exc:
-            raise StoreUnreachable(f"cannot open {path}: {exc}") from None
-        time.sleep(_RETRY_EVERY)
+        store.close()

@@ -97,7 +97,7 @@ def _each_file(args: argparse.Namespace, conn: duckdb.DuckDBPyConnection, store_
 
 
 def check(args: argparse.Namespace) -> int:
-    with database.opened(args, read_only=True) as conn:
+    with database.opened(args) as conn:
         return _each_file(args, conn, store_them=False)
 
 

@@ -12,12 +12,12 @@ import traceback
 from collections.abc import Sequence
 
 from cli import accounts, backups, board_pack, build, demo, files, lait
-from cli.database import StoreBusy, StoreUnreachable
 from cli.exit_codes import MEANING, Exit
 from loaders.problems import LoaderError
 from reports.board_pack import PackError
 from store import accounts as store_accounts
 from store import backup
+from store.backend import StoreUnreachable
 from store.submission import Busy
 
 PROG = "board"
@@ -65,10 +65,8 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)  # exits 2 (Exit.USAGE) on a wrong command line
     try:
         return int(args.run(args))
-    except StoreBusy as exc:
-        return _fail(Exit.BUSY, str(exc))
-    except Busy as exc:  # the store's own (store.live.StoreBusy is one): its message says what to do
-        return _fail(Exit.BUSY, exc.message)
+    except Busy as exc:  # store.live.StoreBusy is one: another process held the file past --wait
+        return _fail(Exit.BUSY, f"{exc.message} (waited {getattr(args, 'wait', 0):g} s: pass a longer --wait)")
     except StoreUnreachable as exc:
         return _fail(Exit.UNREACHABLE, str(exc))
     except LoaderError as exc:

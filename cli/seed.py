@@ -24,7 +24,7 @@ from store.writes import submit, submit_settings
 
 def build_default(db_path: str | Path, overwrite: bool = False) -> Path:
     """The seed council's database at `db_path`; refuses to replace one unless told (see build_database)."""
-    return build_database(db_path, _fill_seed, overwrite)
+    return build_database(db_path, fill_seed, overwrite)
 
 
 def ensure_default(db_path: str | Path) -> Path:
@@ -36,7 +36,8 @@ def ensure_default(db_path: str | Path) -> Path:
     return db_path
 
 
-def _fill_seed(conn: duckdb.DuckDBPyConnection) -> None:
+def fill_seed(conn: duckdb.DuckDBPyConnection) -> None:
+    """The seed council's settings, plan and KPIs, then the DfE LAIT extract, each a submission."""
     store_workbooks(conn, SEED_COUNCIL, SEED_FILES, SEED_USER, SEED_NOTE, {"Initial": INITIAL_MONTH})
     load_benchmarks(conn, user=SEED_USER, note="DfE LAIT data shipped in data/lait")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 
 from cli.exit_codes import Exit
 from cli.main import main
+from store.backend import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -28,12 +30,13 @@ def _run(argv: list[str]) -> int:
         return int(exit_.code or 0)
 
 
-def _submissions(db_path: Path) -> int:
-    conn = duckdb.connect(str(db_path), read_only=True)
+def _submissions(target: str | Path) -> int:
+    """The latest submission id, read as the dashboard reads it, on either backend."""
+    store = open_store(target)
     try:
-        row = conn.execute("SELECT max(submission_id) FROM submission_log").fetchone()
+        row = store.execute("SELECT max(submission_id) FROM submissions").fetchone()
     finally:
-        conn.close()
+        store.close()
     assert row is not None
     return int(row[0])
 
@@ -59,20 +62,56 @@ def test_a_missing_file_exits_4(db_path: Path, tmp_path: Path, capsys: pytest.Ca
     assert "cannot read the file" in capsys.readouterr().err
 
 
-def test_check_a_good_file_exits_0_and_stores_nothing(db_path: Path) -> None:
-    before = _submissions(db_path)
-    assert main(["check", str(DATA / "good" / "kpi_long_semicolon_bom.csv"), "--db", str(db_path)]) == Exit.OK
-    assert _submissions(db_path) == before
+def test_check_a_good_file_exits_0_and_stores_nothing(store_target: str | Path) -> None:
+    before = _submissions(store_target)
+    assert main(["check", str(DATA / "good" / "kpi_long_semicolon_bom.csv"), "--db", str(store_target)]) == Exit.OK
+    assert _submissions(store_target) == before
 
 
-def test_load_stores_then_says_nothing_changed(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = DATA / "good" / "kpi_wide_mixed_months.xlsx"
-    new_id = _submissions(db_path) + 1
-    assert main(["load", str(good), "--db", str(db_path), "--user", "scheduler"]) == Exit.OK
+def test_load_stores_then_says_nothing_changed(store_target: str | Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On the DuckDB file and on PostgreSQL alike (`--db postgresql://...`)."""
+    good, db = DATA / "good" / "kpi_wide_mixed_months.xlsx", ["--db", str(store_target)]
+    new_id = _submissions(store_target) + 1
+    assert main(["load", str(good), *db, "--user", "scheduler"]) == Exit.OK
     assert f"Stored as submission {new_id}" in capsys.readouterr().out
-    assert main(["load", str(good), "--db", str(db_path)]) == Exit.OK
+    assert main(["load", str(good), *db]) == Exit.OK
     assert f"already loaded as submission {new_id}" in capsys.readouterr().out
-    assert _submissions(db_path) == new_id
+    assert _submissions(store_target) == new_id
+
+
+def test_users_on_either_backend(
+    store_target: str | Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    db = ["--db", str(store_target)]
+    assert main(["users", "add", "chief", "--role", "admin", "--password-stdin", *db]) == Exit.OK
+    assert main(["users", "set-role", "chief", "viewer", *db]) == Exit.REFUSED
+    assert "Last admin" in capsys.readouterr().err
+    assert main(["users", "list", *db]) == Exit.OK
+    assert "chief" in capsys.readouterr().out
+
+
+def test_init_fills_an_empty_postgresql_database_once(pg_server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """IT makes the database; `board init --db URL` fills it with the seed data, and never touches it again."""
+    import psycopg
+
+    from tests.postgres import database_url
+
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE cli_init_target")
+    url = database_url(pg_server, "cli_init_target")
+    assert main(["init", "--db", url]) == Exit.OK
+    assert "filled" in capsys.readouterr().out
+    stored = _submissions(url)
+    store = open_store(url)
+    try:
+        row = store.execute("SELECT count(*) FROM benchmark_values").fetchone()
+    finally:
+        store.close()
+    assert row is not None and row[0] == 641_070
+    assert main(["init", "--db", url, "--force"]) == Exit.REFUSED
+    assert "never replaced" in capsys.readouterr().err
+    assert _submissions(url) == stored
 
 
 def test_load_with_rag_months(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -185,11 +224,44 @@ def test_a_store_held_past_the_wait_exits_3_and_changes_nothing(held: Path, caps
     assert "in use by another process" in err and "Nothing was changed" in err and "--wait" in err
 
 
+_DASHBOARD_LIKE = """
+import sys
+from store.backend import open_store
+store = open_store(sys.argv[1])
+def latest():
+    return store.execute("SELECT max(submission_id) FROM submissions").fetchone()[0]
+print(latest(), flush=True)
+for _ in sys.stdin:
+    print(latest(), flush=True)
+"""
+
+
+def test_load_while_a_dashboard_process_has_the_store_open(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: the dashboard keeps its store open; a scheduled `board load` still stores, and the
+    other process sees the new submission on its next read."""
+    dashboard = subprocess.Popen(
+        [sys.executable, "-c", _DASHBOARD_LIKE, str(db_path)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert dashboard.stdin is not None and dashboard.stdout is not None
+        before = int(dashboard.stdout.readline())
+        good = DATA / "good" / "kpi_wide_mixed_months.xlsx"
+        assert main(["load", str(good), "--db", str(db_path), "--wait", "10"]) == Exit.OK
+        assert f"Stored as submission {before + 1}" in capsys.readouterr().out
+        dashboard.stdin.write("again\n")
+        dashboard.stdin.flush()
+        assert int(dashboard.stdout.readline()) == before + 1
+    finally:
+        dashboard.kill()
+        dashboard.wait()
+
+
 def test_a_file_that_is_not_a_database_exits_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bogus = tmp_path / "notes.duckdb"
     bogus.write_text("not a database\n" * 100)
     assert main(["users", "list", "--db", str(bogus)]) == Exit.UNREACHABLE
-    assert f"cannot open {bogus}" in capsys.readouterr().err
+    assert f"the data store at {bogus} is not reachable" in capsys.readouterr().err
     assert bogus.read_text().startswith("not a database")
 
 
