@@ -190,4 +190,3 @@ def test_the_shipped_workbooks_are_what_the_data_files_say(tmp_path: Path) -> No
     writer.write_kpis(kpis, writer.load(SEED_DIR / "kpis.toml"))
     assert workbook_content(plan) == workbook_content(SEED_DIR / "improvement_plan.xlsx")
     assert workbook_content(kpis) == workbook_content(SEED_DIR / "kpis.xlsx")
-
