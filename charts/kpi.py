@@ -34,6 +34,7 @@ from domain.kpi_status import status as status_text
 __all__ = ["kpi_small_multiples", "kpi_trend", "long_gaps", "on_target", "status_text", "trend_table"]
 
 CADENCE_MONTHS = 3
+INFERRED_LINE = "#6A3D9A"  # a ring round a value the source implies, or an officer estimated
 LABEL_ALL_UP_TO = 12  # in a small-multiples panel; beyond it only the first, last, lowest and highest
 LABEL_ALL_UP_TO_LARGE = 24  # in a chart of its own (two years of monthly figures)
 STATUS_STYLE = {
@@ -58,6 +59,9 @@ def _prepare(series: pd.DataFrame, polarity: object) -> pd.DataFrame:
         frame["target"] = float("nan")
     if "missing_mark" not in frame.columns:
         frame["missing_mark"] = None
+    if "estimate_note" not in frame.columns:
+        frame["estimate_note"] = ""
+    frame["estimate_note"] = frame["estimate_note"].fillna("").astype(str)
     frame = frame.sort_values("period").reset_index(drop=True)
     frame["status"] = [status_text(v, t, polarity) for v, t in zip(frame["value"], frame["target"], strict=True)]
     return frame
@@ -77,10 +81,17 @@ def trend_table(series: pd.DataFrame, unit: str, polarity: str | None) -> pd.Dat
             "Status": frame["status"],
             "Change since previous observation": (values - previous).round(1),
             "Note": [
-                f"not reported ({m})"
-                if _missing(v) and isinstance(m, str) and m
-                else ("not reported" if _missing(v) else "")
-                for v, m in zip(frame["value"], frame["missing_mark"], strict=True)
+                "; ".join(
+                    part
+                    for part in (
+                        f"not reported ({m})"
+                        if _missing(v) and isinstance(m, str) and m
+                        else ("not reported" if _missing(v) else ""),
+                        e,
+                    )
+                    if part
+                )
+                for v, m, e in zip(frame["value"], frame["missing_mark"], frame["estimate_note"], strict=True)
             ],
         }
     )
@@ -171,6 +182,19 @@ def _add_series(
             ),
             **where,
         )
+    inferred = observed[observed["estimate_note"] != ""]
+    if not inferred.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=inferred["period"], y=inferred["value"], mode="markers", name="Inferred or estimated (see Note)",
+                legendgroup="inferred", showlegend=legend,
+                marker={"color": "rgba(0,0,0,0)", "symbol": "diamond-open", "size": 22,
+                        "line": {"color": INFERRED_LINE, "width": 2.5}},
+                customdata=[[note] for note in inferred["estimate_note"]],
+                hovertemplate="%{x|%b %Y}: %{y}<br>%{customdata[0]}<extra></extra>",
+            ),
+            **where,
+        )  # fmt: skip
     gaps = frame[frame["value"].isna()]
     if not gaps.empty:
         fig.add_trace(

@@ -124,12 +124,19 @@ def kpi_catalogue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+# An observation the source implies, or an officer estimated, carries its note (store/070_inferred.sql).
+_ESTIMATES = """LEFT JOIN estimates e
+    ON e.subject = 'observation' AND e.ref = o.kpi_code AND e.la_code = o.la_code AND e.period = o.period"""
+_ESTIMATE_NOTE = "coalesce(e.note, '') AS estimate_note"
+
+
 def kpi_series(conn: duckdb.DuckDBPyConnection, kpi_code: str, la_code: str) -> pd.DataFrame:
     """A KPI's observations for one council, oldest first, with the target in force at each month."""
     return fetch_df(
         conn,
-        """SELECT period, value, target, missing_mark, unit, polarity FROM kpi_observations
-           WHERE kpi_code = ? AND la_code = ? ORDER BY period""",
+        f"""SELECT o.period, o.value, o.target, o.missing_mark, o.unit, o.polarity, {_ESTIMATE_NOTE}
+           FROM kpi_observations o {_ESTIMATES}
+           WHERE o.kpi_code = ? AND o.la_code = ? ORDER BY o.period""",
         [kpi_code, la_code],
     )
 
@@ -309,8 +316,9 @@ def kpi_series_all(conn: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFram
     """Every KPI's observations for one council (KPIs with none get no rows), for small multiples."""
     return fetch_df(
         conn,
-        """SELECT kpi_code, kpi_name, unit, polarity, period, value, target, missing_mark
-           FROM kpi_observations WHERE la_code = ? ORDER BY kpi_code, period""",
+        f"""SELECT o.kpi_code, o.kpi_name, o.unit, o.polarity, o.period, o.value, o.target, o.missing_mark,
+                  {_ESTIMATE_NOTE}
+           FROM kpi_observations o {_ESTIMATES} WHERE o.la_code = ? ORDER BY o.kpi_code, o.period""",
         [la_code],
     )
 

@@ -35,15 +35,20 @@ def _notes(db, subject):  # type: ignore[no-untyped-def]
             for r in frame.to_dict("records")]  # fmt: skip
 
 
+def _ours(db, subject):  # type: ignore[no-untyped-def]
+    """This test's notes, not the seed's."""
+    return [n for n in _notes(db, subject) if n[0].startswith(("FICTIONAL", "9."))]
+
+
 def test_an_estimated_kpi_value_is_stored_and_stops_being_one_when_replaced(db) -> None:  # type: ignore[no-untyped-def]
     heading = ["KPI", "Month", "Value", "Good is", "Estimate note"]
     parsed, outcome = _store(db, [heading, ["Fictional caseload", "2016-12", 17, "Low", NOTE],
                                   ["Fictional caseload", "2017-01", 16, "Low", ""]])  # fmt: skip
     assert parsed.kpi is not None and parsed.kpi.observations["estimate_note"].tolist() == [NOTE, ""]
     assert outcome.status == "stored"
-    assert _notes(db, "observation") == [("FICTIONAL_CASELOAD", "999", date(2016, 12, 1), NOTE)]
+    assert _ours(db, "observation") == [("FICTIONAL_CASELOAD", "999", date(2016, 12, 1), NOTE)]
     _store(db, [heading, ["Fictional caseload", "2016-12", 18, "Low", ""]], "corrected.xlsx")
-    assert _notes(db, "observation") == []  # the real figure replaced the estimate
+    assert _ours(db, "observation") == []  # the real figure replaced the estimate
 
 
 def test_a_plan_marks_an_action_and_one_rag_column_as_inferred(db) -> None:  # type: ignore[no-untyped-def]
@@ -56,5 +61,33 @@ def test_a_plan_marks_an_action_and_one_rag_column_as_inferred(db) -> None:  # t
     parsed, outcome = _store(db, rows, "plan.xlsx")
     assert outcome.status == "stored" and parsed.plan is not None
     assert not [p for p in parsed.problems.warnings if p.code == "file.column_ignored"]
-    assert _notes(db, "rating") == [("9.1", "", date(2016, 11, 1), "inferred: deduced from Table 1")]
-    assert _notes(db, "action") == [("9.X", "", None, "inferred: Table 1 counts it")]
+    assert _ours(db, "rating") == [("9.1", "", date(2016, 11, 1), "inferred: deduced from Table 1")]
+    assert _ours(db, "action") == [("9.X", "", None, "inferred: Table 1 counts it")]
+
+
+def test_the_seed_flags_what_the_report_implies(db) -> None:  # type: ignore[no-untyped-def]
+    """Sunderland's seed: the 90% of posts filled, eight deduced Nov 16 ratings, three uncounted actions."""
+    observations = _notes(db, "observation")
+    assert [(ref, period) for ref, _, period, _ in observations] == [("SW_PERMANENT_POSTS", date(2016, 12, 1))]
+    assert "has been achieved" in observations[0][3]
+    assert [ref for ref, *_ in _notes(db, "action")] == ["1.X", "3.6", "5.X"]
+    ratings = _notes(db, "rating")
+    nov = [ref for ref, _, period, _ in ratings if period == date(2016, 11, 1)]
+    assert len(nov) == 11 and {"1.X", "3.6", "5.X"} <= set(nov)  # 8 deduced from Table 1 + the 3 uncounted
+    initial = [note for _, _, period, note in ratings if period == date(2015, 9, 1)]
+    assert initial and all(note.startswith("month assumed") for note in initial)
+
+
+def test_the_kpi_chart_table_and_csv_show_the_note(db) -> None:  # type: ignore[no-untyped-def]
+    from charts.kpi import kpi_trend, trend_table
+    from store.plan_queries import kpi_series
+
+    series = kpi_series(db, "SW_PERMANENT_POSTS", "394")
+    table = trend_table(series, "%", "higher")
+    assert table["Note"].tolist() == [series["estimate_note"].iloc[0]] and "inferred" in table["Note"].iloc[0]
+    assert "inferred: the report says" in table.to_csv()
+    fig = kpi_trend(series, name="Posts filled", unit="%", polarity="higher", target=90)
+    ring = [t for t in fig.data if t.name == "Inferred or estimated (see Note)"]
+    assert len(ring) == 1 and list(ring[0].y) == [90.0] and "inferred" in ring[0].customdata[0][0]
+    plain = kpi_trend(kpi_series(db, "RETURN_INTERVIEWS", "394"), name="RI", unit="%", polarity="higher")
+    assert not [t for t in plain.data if t.name == "Inferred or estimated (see Note)"]
