@@ -213,4 +213,3 @@ def load_directory(
         mapping = read_benchmark_map(LaitFile("map", path.name, path.read_bytes()), set(data.measures["measure"]))
         outcomes.append(submit_benchmark_map(conn, mapping, user, note, actor))
     return outcomes
-
