@@ -23,6 +23,7 @@ from store import commentary
 from store.db import now_utc
 from store.plan_queries import actions_at, kpi_series_all, kpi_status, movement, priorities, rag_table, table1
 from store.queries import headline, reporting_periods, setting
+from store.spc_summary import spc_summary
 
 ACTION_COLUMNS = ["action_ref", "ofsted_ref", "description", "previous", "current"]
 
@@ -57,6 +58,7 @@ class BoardPack:
     overdue: pd.DataFrame  # priority, action_ref, description, lead, timescale_text, timescale_month, current
     kpis: pd.DataFrame  # one row per KPI: latest value, target, status, commentary
     kpi_series: dict[str, pd.DataFrame] = field(default_factory=dict)  # kpi_code -> period, value, target
+    spc: pd.DataFrame = field(default_factory=pd.DataFrame)  # store.spc_summary up to the period
 
     @property
     def period_label(self) -> str:
@@ -156,6 +158,7 @@ def build(
         ].reset_index(drop=True),
         kpis=kpis,
         kpi_series=series,
+        spc=spc_summary(conn, council_code, period),
     )
 
 

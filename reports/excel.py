@@ -24,6 +24,7 @@ from domain.rag import PRINT_COLOURS as RAG_COLOURS
 from domain.rag import RAG_NAMES, RAG_ORDER
 from reports.board_pack import BoardPack, PriorityPart, records
 from reports.safe_text import inert_cell, neutralise
+from reports.spc_tables import summary_matrix, summary_table
 
 STATUS_COLOURS = {ON_TARGET: ("C6EFCE", "006100"), OFF_TARGET: ("FFC7CE", "9C0006")}
 _THIN = Side(style="thin", color="A6A6A6")
@@ -264,6 +265,29 @@ def _kpis(wb: Workbook, pack: BoardPack) -> None:
     _printable(ws, [44, 8, 10, 12, 10, 12, 10, 9, 9, 12, 10, 50], pack.council_name, "4:4")
 
 
+def _spc(wb: Workbook, pack: BoardPack) -> None:
+    """The Making Data Count summary: the matrix of KPIs by variation and assurance, then a row per KPI."""
+    ws = wb.create_sheet("SPC summary")
+    _title(ws, f"Making Data Count summary: variation and assurance up to {pack.period_label}", _subtitle(pack))
+    if pack.spc.empty:
+        _put(ws, 4, 1, "No KPI has observations up to this period.")
+        _printable(ws, [30], pack.council_name)
+        return
+    matrix = summary_matrix(pack.spc)
+    _heading_row(ws, 4, ["Variation", *matrix.columns])
+    for r, (label, cells) in enumerate(matrix.iterrows(), start=5):
+        _put(ws, r, 1, label, bold=True)
+        for c, value in enumerate(cells, start=2):
+            _put(ws, r, c, value, wrap=True)
+    start = 6 + len(matrix)
+    table = summary_table(pack.spc).drop(columns="Chart")
+    _heading_row(ws, start, list(table.columns))
+    for r, row in enumerate(table.itertuples(index=False), start=start + 1):
+        for c, value in enumerate(row, start=1):
+            _put(ws, r, c, value, wrap=c <= 3)
+    _printable(ws, [34, 42, 42, 42, 16, 12, 8, 12], pack.council_name)
+
+
 def _about(wb: Workbook, pack: BoardPack) -> None:
     ws = wb.create_sheet("About")
     rows = [
@@ -295,6 +319,7 @@ def to_xlsx(pack: BoardPack) -> bytes:
     _new_actions(wb, pack)
     _overdue(wb, pack)
     _kpis(wb, pack)
+    _spc(wb, pack)
     _about(wb, pack)
     out = io.BytesIO()
     wb.save(out)

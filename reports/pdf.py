@@ -43,8 +43,10 @@ from reportlab.platypus import (
 )
 
 from domain.rag import RAG_NAMES, RAG_ORDER
+from domain.spc import MIN_POINTS
 from reports.board_pack import BoardPack, PriorityPart, records
 from reports.excel import RAG_COLOURS, STATUS_COLOURS
+from reports.spc_tables import summary_matrix
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _PAGE = landscape(A4)
@@ -341,6 +343,31 @@ def _kpi_charts(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]
     return out
 
 
+def _spc(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The Making Data Count summary: KPIs by variation (rows) and assurance (columns), in words."""
+    out: list[Flowable] = [_Heading("Making Data Count summary", s["h1"], 0, "spc")]
+    if pack.spc.empty:
+        return [*out, Paragraph("No KPI has observations up to this period.", s["body"])]
+    out.append(
+        Paragraph(
+            _text(
+                f"Statistical process control up to {pack.period_label}: rows say whether the latest point shows "
+                "a real change (variation), columns whether the process can be relied on to meet its target "
+                f"(assurance). SPC needs {MIN_POINTS} points; KPIs with fewer are listed as too few points."
+            ),
+            s["small"],
+        )
+    )
+    matrix = summary_matrix(pack.spc)
+    rows: list[list[Any]] = [["Variation", *matrix.columns]]
+    for label, cells in matrix.iterrows():
+        rows.append([Paragraph(_text(label), s["cell"]), *(Paragraph(_text(c), s["cell"]) for c in cells)])
+    first = 4 * cm
+    rest = (_WIDTH - first) / max(len(matrix.columns), 1)
+    out.append(_table(rows, [first, *[rest] * len(matrix.columns)], [("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return out
+
+
 def _story(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     council = pack.council_name or "Council"
     story: list[Flowable] = [
@@ -384,6 +411,7 @@ def _story(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     overdue = pack.overdue
     story.append(_actions(overdue, s, columns) if len(overdue) else Paragraph("None.", s["body"]))
     story += [PageBreak(), _Heading("Key performance indicators", s["h1"], 0, "kpis"), _kpi_rows(pack, s)]
+    story += [PageBreak(), *_spc(pack, s)]
     story += [NextPageTemplate("columns"), PageBreak(), _Heading("KPI charts", s["h1"], 1, "kpi-charts")]
     story += _kpi_charts(pack, s)
     return story

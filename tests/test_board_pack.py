@@ -90,6 +90,7 @@ def test_excel_has_a_sheet_per_table_and_is_printable(db: duckdb.DuckDBPyConnect
         "New actions",
         "Overdue",
         "KPIs",
+        "SPC summary",
         "About",
     ]
     for ws in wb.worksheets:

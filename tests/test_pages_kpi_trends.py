@@ -251,3 +251,42 @@ def test_demo_holds_the_patterns_its_notes_promise(demo_db_file: Path) -> None:
         assert notes is not None and notes[0].startswith("FICTIONAL")
     finally:
         conn.close()
+
+
+# ---------------------------------------------------------------- the board pack and the Overview
+
+
+def test_board_pack_carries_the_spc_summary_in_excel_and_pdf(demo_db_file: Path) -> None:
+    import io
+
+    import openpyxl
+    import pypdf
+
+    from reports.board_pack import build
+    from reports.excel import to_xlsx
+    from reports.pdf import to_pdf
+
+    conn = connect(demo_db_file, read_only=True)
+    try:
+        pack = build(conn, date(2026, 9, 1), date(2026, 6, 1))
+    finally:
+        conn.close()
+    assert len(pack.spc) == 7 and "improvement_low" in set(pack.spc["variation"])
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(pack)))
+    sheet = book["SPC summary"]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Consistently failing" in cells and "Improvement (low)" in cells
+    assert any(c.startswith("Average social worker caseload (22.1, target 18)") for c in cells)
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(to_pdf(pack))).pages)
+    assert "Making Data Count summary" in text and "Consistently passing" in text
+
+
+def test_overview_shows_the_spc_summary_and_kpis_off_course(demo: Pages) -> None:
+    at = demo.open("views/overview.py")
+    assert not at.exception
+    said = " ".join(shown(m) for m in at.markdown)
+    assert "Action 3.2 is Dark Green, but Care leavers not in education" in said
+    assert "is not on course to meet its target" in said
+    matrix = next(m.value for m in at.markdown if m.value.startswith("| Variation |"))
+    assert "(/kpi_trends?kpi=DEMO_CASELOAD)" in matrix
+    assert any(h.value == "Making Data Count summary" for h in at.header)

@@ -24,9 +24,11 @@ from charts.rag import (
     rag_counts_table,
 )
 from domain.rag import RAG_NAMES
+from reports.spc_tables import trajectory_sentences
 from reports.tables import actions_table, delivery_sentences
-from store.plan_queries import overview, table1
+from store.plan_queries import actions_at, overview, table1
 from store.queries import reporting_periods
+from store.trajectories import kpi_trajectories
 from ui.display import plain, safe_table
 from ui.figure_cache import frozen
 from ui.pickers import period_labels
@@ -71,6 +73,7 @@ class OverviewModel:
     gap_actions: int
     gap_sentences: list[str]
     gaps: pd.DataFrame
+    off_course: list[str]  # Dark Green or Completed, but a linked KPI will not reach its target in time
 
 
 def build(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_code: str, large: bool) -> OverviewModel:
@@ -98,8 +101,16 @@ def build(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_cod
         kpis_off_target=int(off.sum()),
         gap_actions=int(gaps["action_ref"].nunique()),
         gap_sentences=[plain(sentence) for sentence in delivery_sentences(gaps)],
+        off_course=[plain(t) for t in _off_course(conn, current, la_code)],
         gaps=gaps[["action_ref", "rating", "kpi_code", "name", "latest_value", "latest_period", "target", "concern"]],
     )
+
+
+def _off_course(conn: duckdb.DuckDBPyConnection, current: date, la_code: str) -> list[str]:
+    """Delivered actions whose linked KPI, at its recent rate, does not reach its target by their timescale."""
+    ratings = actions_at(conn, current)
+    rated = dict(zip(ratings["action_ref"], ratings["rating"], strict=True))
+    return trajectory_sentences(kpi_trajectories(conn, la_code, current), rated)
 
 
 def _comparison(

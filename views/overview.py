@@ -9,11 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from store.queries import reporting_periods, setting
+from store.rebase import rebase_version
+from store.spc_summary import spc_summary
 from ui import auth, overview_model, presentation
-from ui.data import cached, shared
+from ui.data import cached, connection, shared
 from ui.display import ACTION_COLUMNS, download, plain, show_chart
 from ui.overview_model import Chart
 from ui.pickers import period_pair
+from ui.spc_panel import show_summary
 from ui.tiles import show_tile
 
 auth.require_viewer()
@@ -132,7 +135,19 @@ else:
     )
     st.markdown("\n".join("- " + sentence for sentence in view.gap_sentences))  # escaped by the model
     download(view.gaps, f"delivery-vs-impact-{current:%Y-%m}.csv", key="overview.delivery_impact")
+if view.off_course:
+    st.markdown(
+        plain("At the recent rate, a KPI linked to these Dark Green or Completed actions will not reach its target:")
+    )
+    st.markdown("\n".join("- " + sentence for sentence in view.off_course))  # escaped by the model
 st.caption(
     "An action's rating says whether it was delivered; its KPIs say whether children's outcomes changed. "
     "Where the two disagree, ask the lead why."
 )
+
+# ---------------------------------------------------------------- SPC
+st.header("Making Data Count summary", anchor=False)
+show_summary(
+    cached(spc_summary)(la_code, current, rebase_version(connection())),
+    key="overview.spc", council=council or "this council", table=False,
+)  # fmt: skip
