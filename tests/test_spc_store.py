@@ -31,10 +31,11 @@ def _series(values: list[float], start: str = "2023-01-01", target: float | None
     return pd.DataFrame({"period": _months(len(values), start), "value": values, "target": target})
 
 
-# ---------------------------------------------------------------- rebases, versioned
+# ---------------------------------------------------------------- rebases, versioned (both backends)
 
 
-def test_rebases_are_versioned_like_commentary(db: duckdb.DuckDBPyConnection) -> None:
+def test_rebases_are_versioned_like_commentary(store: duckdb.DuckDBPyConnection) -> None:
+    db = store
     first = save_rebase(db, "CL_NEET", date(2016, 6, 15), "EET team started", "ann")
     assert first is not None
     assert save_rebase(db, "CL_NEET", date(2016, 6, 1), "EET team started", "bob") is None  # unchanged
@@ -56,14 +57,14 @@ def test_rebases_are_versioned_like_commentary(db: duckdb.DuckDBPyConnection) ->
         ("CL_NEET", "x" * 1001, "ann", "the limit is 1,000"),
     ],
 )
-def test_rebase_refusals(db: duckdb.DuckDBPyConnection, code: str, reason: str, user: str, message: str) -> None:
+def test_rebase_refusals(store: duckdb.DuckDBPyConnection, code: str, reason: str, user: str, message: str) -> None:
     with pytest.raises(RebaseError, match=message):
-        save_rebase(db, code, date(2016, 6, 1), reason, user)
+        save_rebase(store, code, date(2016, 6, 1), reason, user)
 
 
-def test_taking_away_a_rebase_that_is_not_there(db: duckdb.DuckDBPyConnection) -> None:
+def test_taking_away_a_rebase_that_is_not_there(store: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(RebaseError, match="no rebase from Jun 2016"):
-        remove_rebase(db, "CL_NEET", date(2016, 6, 1), "why", "ann")
+        remove_rebase(store, "CL_NEET", date(2016, 6, 1), "why", "ann")
 
 
 # ---------------------------------------------------------------- published figures at their dates
