@@ -227,6 +227,9 @@ def movement_summary(moves: pd.DataFrame, *, large: bool = False) -> go.Figure:
     return fig
 
 
+INFERRED_LINE = "#6A3D9A"  # a ring round a rating the source implies rather than prints
+
+
 def rag_timeline(history: pd.DataFrame, *, large: bool = False) -> go.Figure:
     """One action's rating at every recorded period: a step line on an ordered rating scale.
 
@@ -268,6 +271,17 @@ def rag_timeline(history: pd.DataFrame, *, large: bool = False) -> go.Figure:
                 hovertemplate="%{x|%b %Y}: %{y}<extra></extra>",
             )
         )
+    inferred = frame[frame["estimate_note"].fillna("") != ""] if "estimate_note" in frame.columns else frame.iloc[:0]
+    if not inferred.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(inferred["period"]), y=[RAG_LABELS[c] for c in inferred["code"]], mode="markers",
+                name="Inferred (see Note)", marker={"color": "rgba(0,0,0,0)", "symbol": "circle-open", "size": 36,
+                                                    "line": {"color": INFERRED_LINE, "width": 3}},
+                customdata=[[note] for note in inferred["estimate_note"]],
+                hovertemplate="%{x|%b %Y}: %{y}<br>%{customdata[0]}<extra></extra>",
+            )
+        )  # fmt: skip
     apply_layout(fig, large=large, height=330)
     pad = pd.Timedelta(days=45)
     fig.update_layout(

@@ -59,11 +59,14 @@ def delivery_sentences(gaps: pd.DataFrame) -> list[str]:
 
 
 def timeline_table(history: pd.DataFrame) -> pd.DataFrame:
-    """The numbers behind `rag_timeline`: each review with its label and the rating by name."""
+    """The numbers behind `rag_timeline`: each review with its label, the rating by name, and whether
+    the rating (or its month) is inferred rather than printed."""
+    notes = history["estimate_note"].fillna("") if "estimate_note" in history.columns else ""
     return pd.DataFrame(
         {
             "Period": [period_label(p, lab) for p, lab in zip(history["period"], history["label"], strict=True)],
             "Rating": [RAG_LABELS[rating_code(r)] for r in history["rating"]],
+            "Note": notes,
         }
     )
 

@@ -95,8 +95,11 @@ def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
         f"""SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
                    x.success_measures, x.lead, x.timescale_text, x.timescale_month, x.timescale_flag,
                    x.itemised, x.is_new, x.note, h.rating,
-                   {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue
+                   {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue,
+                   coalesce(ea.note, '') AS estimate_note, coalesce(er.note, '') AS rating_note
             FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
+            LEFT JOIN estimates ea ON ea.subject = 'action' AND ea.ref = x.action_ref
+            LEFT JOIN estimates er ON er.subject = 'rating' AND er.ref = h.action_ref AND er.period = h.period
             WHERE h.period = ?
             ORDER BY x.priority, {_REF_ORDER}""",
         [period, period],
@@ -107,7 +110,9 @@ def rating_history(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataF
     """One action's rating at every recorded period, with the period's label (Initial) if any."""
     return fetch_df(
         conn,
-        """SELECT h.period, p.label, h.rating FROM rag_history h LEFT JOIN reporting_periods p USING (period)
+        """SELECT h.period, p.label, h.rating, coalesce(e.note, '') AS estimate_note
+           FROM rag_history h LEFT JOIN reporting_periods p USING (period)
+           LEFT JOIN estimates e ON e.subject = 'rating' AND e.ref = h.action_ref AND e.period = h.period
            WHERE h.action_ref = ? ORDER BY h.period""",
         [action_ref],
     )

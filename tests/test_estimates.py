@@ -91,3 +91,28 @@ def test_the_kpi_chart_table_and_csv_show_the_note(db) -> None:  # type: ignore[
     assert len(ring) == 1 and list(ring[0].y) == [90.0] and "inferred" in ring[0].customdata[0][0]
     plain = kpi_trend(kpi_series(db, "RETURN_INTERVIEWS", "394"), name="RI", unit="%", polarity="higher")
     assert not [t for t in plain.data if t.name == "Inferred or estimated (see Note)"]
+
+
+def test_an_inferred_rating_is_ringed_and_noted_in_the_action_timeline(db) -> None:  # type: ignore[no-untyped-def]
+    from charts.rag import rag_timeline
+    from reports.tables import timeline_table
+    from store.plan_queries import rating_history
+
+    history = rating_history(db, "1.3")  # Nov 16 rating deduced from Table 1; Feb 17 printed
+    table = timeline_table(history)
+    notes = dict(zip(table["Period"], table["Note"], strict=True))
+    assert "Table 1" in notes["Nov 2016"] and notes["Feb 2017"] == ""
+    ring = [t for t in rag_timeline(history).data if t.name == "Inferred (see Note)"]
+    assert len(ring) == 1 and len(ring[0].x) == 1 and "Table 1" in ring[0].customdata[0][0]
+
+
+def test_the_plan_tables_carry_action_and_rating_notes(db_path) -> None:  # type: ignore[no-untyped-def]
+    """actions_at (the overview's and board pack's action lists) is DuckDB SQL, as the board pages are."""
+    from store import connect
+    from store.plan_queries import actions_at
+
+    conn = connect(db_path)
+    at = actions_at(conn, date(2016, 11, 1)).set_index("action_ref")
+    conn.close()
+    assert "Appendix A does not itemise" in at.loc["3.6", "estimate_note"] and at.loc["1.1", "estimate_note"] == ""
+    assert "Table 1" in at.loc["1.3", "rating_note"] and at.loc["1.1", "rating_note"] == ""
