@@ -97,12 +97,13 @@ def kpi_long_template(conn: duckdb.DuckDBPyConnection, la_code: str, month: date
     """One row per KPI for `month`, Value left empty: the long shape (a row per KPI and month)."""
     month = month or next_month(conn)
     rows: list[list[object]] = [
-        [r["kpi_code"], r["name"], la_code, f"{month:%Y-%m}", None] for r in _kpis(conn).to_dict("records")
+        [r["kpi_code"], r["name"], la_code, f"{month:%Y-%m}", None, None] for r in _kpis(conn).to_dict("records")
     ]
     return _book(
         "KPI return",
-        f"Monthly KPI return: fill in Value for {month:%B %Y} (add rows for other months) and upload.",
-        ["Code", "KPI", "LA code", "Month", "Value"],
+        f"Monthly KPI return: fill in Value for {month:%B %Y} (add rows for other months) and upload. "
+        "If a value is estimated, say why in Estimate note; the dashboard shows it wherever the value appears.",
+        ["Code", "KPI", "LA code", "Month", "Value", "Estimate note"],
         rows,
     )
 

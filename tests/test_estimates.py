@@ -116,3 +116,28 @@ def test_the_plan_tables_carry_action_and_rating_notes(db_path) -> None:  # type
     conn.close()
     assert "Appendix A does not itemise" in at.loc["3.6", "estimate_note"] and at.loc["1.1", "estimate_note"] == ""
     assert "Table 1" in at.loc["1.3", "rating_note"] and at.loc["1.1", "rating_note"] == ""
+
+
+def test_the_kpi_return_template_offers_an_estimate_note_that_reads_back(db_path) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.templates import kpi_long_template
+    from store import connect
+
+    conn = connect(db_path)
+    template = kpi_long_template(conn, "999", date(2017, 3, 1))
+    book = load_workbook(io.BytesIO(template))
+    ws = book.active
+    assert ws is not None
+    heading = [c.value for c in ws[3]]
+    assert heading[-1] == "Estimate note"
+    ws.cell(row=4, column=5, value=12)
+    ws.cell(row=4, column=6, value=NOTE)
+    out = io.BytesIO()
+    book.save(out)
+    parsed = read_bytes(out.getvalue(), "filled.xlsx", catalogue=catalogue(conn), default_la="999")
+    conn.close()
+    assert parsed.ok and parsed.kpi is not None
+    assert parsed.kpi.observations["estimate_note"].tolist() == [NOTE]
