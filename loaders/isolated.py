@@ -304,6 +304,7 @@ def _limit(memory_mb: int, seconds: float) -> None:
     cpu = int(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # a reader never needs to write a file; a taken-over one may not
 
 
 def confine() -> list[str]:

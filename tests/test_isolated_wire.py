@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import socket
 import stat
 import struct
@@ -442,28 +443,40 @@ def test_the_server_computes_the_hash_itself() -> None:
     assert parsed.sha256 == hashlib.sha256(data).hexdigest()
 
 
-def probing_reader(data: bytes, file_name: str, *, port: int, **options: Any) -> Parsed:
-    """Reports, as a refusal message, what a compromised child could do: reach the network, and as whom."""
+def probing_reader(data: bytes, file_name: str, *, port: int, folder: str, **options: Any) -> Parsed:
+    """Reports, as a refusal message, what a compromised child could do: reach the network, write a
+    file, and as whom it runs."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
             conn.sendall(b"leaked")
         network = "network reached"
     except OSError as exc:
         network = f"no network ({type(exc).__name__})"
-    raise RefusedFile(f"{network}; uid {os.getuid()}", "probe", file_name)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # so a refused write raises instead of killing the child
+    try:
+        Path(folder, "written").write_bytes(b"x" * 10)
+        disk = "wrote a file"
+    except OSError as exc:
+        disk = f"no writes ({type(exc).__name__})"
+    raise RefusedFile(f"{network}; {disk}; uid {os.getuid()}", "probe", file_name)
 
 
-def test_the_child_has_no_network_and_is_not_root() -> None:
+def test_the_child_has_no_network_writes_no_file_and_is_not_root() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="parse-probe-"))
+    folder.chmod(0o777)  # writable even by nobody: only the file-size limit stops the write
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         listener.settimeout(0.5)
         port = listener.getsockname()[1]
         with pytest.raises(RefusedFile) as raised:
-            isolated.parse(b"anything", "x.csv", reader=probing_reader, port=port)
+            isolated.parse(b"anything", "x.csv", reader=probing_reader, port=port, folder=str(folder))
         with pytest.raises(TimeoutError):
             listener.accept()  # nothing ever connected
+    written = (folder / "written").exists() and (folder / "written").stat().st_size
+    shutil.rmtree(folder)
     assert raised.value.message.startswith("no network")
+    assert "no writes" in raised.value.message and not written
     if os.getuid() == 0:
         assert raised.value.message.endswith("uid 65534")  # root's child reads files as nobody
 
