@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from loaders.number_formats import classify, format_date, number_format
 from loaders.values import (
     RatingError,
     parse_month,
@@ -99,3 +100,37 @@ def test_parse_polarity_refuses_unknown() -> None:
 )
 def test_parse_timescale(text: str, month: date | None) -> None:
     assert parse_timescale(text) == month
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("0%", "percent"), ("0.0%", "percent"), ('0.0"%"', "number"), ("0.0\\%", "number"), ("[Red]0%;-0%", "percent"),
+        ("mmm-yy", "date"), ("MMMM YYYY", "date"), ("[$-809]mmm\\-yy;@", "date"), ("[h]:mm:ss", "date"),
+        ("dd/mm/yyyy", "date"), ("0.00E+00", "number"), ("#,##0", "number"), ("General", "general"), ("@", "text"),
+        ('"Sep "0', "number"),
+    ],
+)  # fmt: skip
+def test_number_format_kinds(code: str, kind: str) -> None:
+    assert classify(code) == kind
+
+
+@pytest.mark.parametrize(("num_fmt_id", "kind"), [(9, "percent"), (10, "percent"), (14, "date"), (17, "date"),
+                                                  (22, "date"), (0, "general"), (49, "text"), (30, "date"),
+                                                  (3, "number"), (200, "general")])  # fmt: skip
+def test_built_in_number_formats_by_id(num_fmt_id: int, kind: str) -> None:
+    assert number_format(num_fmt_id, {}).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("mmm-yy", "Sep-16"), ("mmmm yyyy", "September 2016"), ("MMM\\-YY", "Sep-16"), ("[$-809]mmm\\-yy;@", "Sep-16"),
+        ("dd/mm/yyyy", "01/09/2016"), ("d-mmm-yy", "1-Sep-16"), ("mmmmm", "S"), ("dddd d mmmm", "Thursday 1 September"),
+        ("hh:mm", "14:05"), ("h:mm AM/PM", "2:05 PM"), ('"Month: "mmm yyyy', "Month: Sep 2016"),
+    ],
+)  # fmt: skip
+def test_dates_display_as_excel_shows_them(code: str, shown: str) -> None:
+    from datetime import datetime
+
+    assert format_date(datetime(2016, 9, 1, 14, 5), code) == shown
