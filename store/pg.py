@@ -43,8 +43,11 @@ _DATES = {1082, 1114, 1184}  # date, timestamp, timestamptz
 _BOOL = 16
 
 
-class StoreUnreachable(Exception):
-    """The database cannot be opened: server down, wrong address, wrong password, no such database."""
+class StoreUnreachable(psycopg.OperationalError):
+    """The database cannot be opened: server down, wrong address, wrong password, no such database.
+
+    A psycopg error, so pages that catch a failed write (`history.StoreError`) catch a connection
+    lost mid-upload too: nothing was stored, and the officer is told to try again."""
 
     def __init__(self, where: str, reason: str) -> None:
         super().__init__(f"the data store at {where} is not reachable: {reason}")

@@ -98,3 +98,46 @@ def test_a_server_that_is_down_is_not_reachable_and_says_where(tmp_path: Path, p
     assert str(tmp_path) in str(raised.value) and "not reachable" in str(raised.value)
     frame = fetch_df(PgStore(pg_url), "SELECT count(*) AS n FROM submissions")  # the real one still answers
     assert int(frame.iloc[0, 0]) >= 3
+
+
+def test_a_connection_lost_during_an_upload_stores_nothing_and_says_try_again(pg_url: str) -> None:
+    """The server ends the upload's session mid-transaction (as a failover or a restart would)."""
+    import threading
+    import time
+
+    from store.pg import _WRITE_LOCK_KEY
+    from tests.helpers import large_kpi_return
+
+    store = PgStore(pg_url)
+    before = fetch_df(store, "SELECT count(*) AS n FROM submission_log").iloc[0, 0]
+    data = large_kpi_return(60_000)
+    parsed = read_bytes(data, "lost.xlsx", catalogue=catalogue(store), default_la="999")
+    raised: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            history.store_upload(store, parsed, data, history.Actor("ann", "uploader"))
+        except BaseException as exc:  # noqa: BLE001 - the test looks at what was raised
+            raised.append(exc)
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    killed = 0
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        deadline = time.monotonic() + 60
+        while not killed and worker.is_alive() and time.monotonic() < deadline:
+            row = admin.execute(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+                [_WRITE_LOCK_KEY],
+            ).fetchone()
+            if row:
+                killed = admin.execute("SELECT count(*) FROM (SELECT pg_terminate_backend(%s)) t", [row[0]]).fetchone()[
+                    0
+                ]  # type: ignore[index]
+            time.sleep(0.005)
+    worker.join(timeout=120)
+    assert killed == 1, "the upload finished before its session could be ended"
+    assert len(raised) == 1 and isinstance(raised[0], history.StoreError)  # the page's "not stored, try again"
+    after = PgStore(pg_url)
+    assert fetch_df(after, "SELECT count(*) AS n FROM submission_log").iloc[0, 0] == before
+    assert fetch_df(after, "SELECT count(*) AS n FROM observation_entry WHERE la_code = '999'").iloc[0, 0] == 0
