@@ -9,10 +9,8 @@ import streamlit as st
 from cli.seed import ensure_default
 from loaders import isolated
 from store.backend import default_target, is_url
-from ui import auth
+from ui import a11y, auth, presentation
 from ui.data import refresh_version
-
-st.set_page_config(page_title="Improvement Board", page_icon=":material/monitoring:", layout="wide")
 
 # (section, script, title, icon)
 PAGES = [
@@ -42,8 +40,20 @@ for section, script, title, icon in PAGES:
             st.Page(script, title=title, icon=icon, default=script == "views/overview.py")
         )
 sections["Account"] = [auth.sign_in_page_object(default=not sections, signed_in=user is not None)]
+# Open to everyone, signed in or not, whatever the viewing setting: the law requires it be findable.
+statement = st.Page("views/accessibility.py", title=a11y.STATEMENT_TITLE, url_path=a11y.STATEMENT_PATH)
+sections["Help"] = [statement]
 
+# Streamlit's own menu is hidden and drawn again by the app with valid list markup (ui/a11y.py).
+page = st.navigation(sections, position="hidden")
+st.set_page_config(page_title=a11y.page_title(page.title), page_icon=":material/monitoring:", layout="wide")
 with st.sidebar:
-    st.text("Not signed in." if user is None else f"Signed in as {user.username} ({user.role})")
+    a11y.draw_navigation(
+        {name: [(p.url_path, p.title) for p in pages] for name, pages in sections.items()}, page.url_path
+    )
+    st.text("Not signed in." if user is None else f"Signed in as {user.label} ({user.role})")
 
-st.navigation(sections).run()
+if st.session_state.get(presentation.STATE, st.query_params.get(presentation.KEY) == "true"):
+    # Presentation mode hides the menu: the statement stays one link away, first on the page.
+    st.page_link(statement, label=a11y.STATEMENT_TITLE, icon=":material/accessibility_new:")
+page.run()

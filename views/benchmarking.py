@@ -90,7 +90,7 @@ def content(version: int, measure: str, la_code: str, grouping: str) -> PageCont
 
 
 page = content(data_version(), measure, la_code, grouping)
-st.subheader(page.title, anchor=False)
+st.header(page.title, anchor=False)
 st.caption(plain(page.intro[0]))
 for sentence in page.intro[1:]:
     st.markdown(plain(sentence))

@@ -100,10 +100,10 @@ for column, (label, build, extension, mime, icon) in zip(st.columns(2), formats,
         type="primary",
     )
 
-st.subheader(f"Table 1: RAG rating by priority, {pack.compare_label} and {pack.period_label}", anchor=False)
+st.header(f"Table 1: RAG rating by priority, {pack.compare_label} and {pack.period_label}", anchor=False)
 st.dataframe(pack.table1, hide_index=True, column_config={"Priority": st.column_config.TextColumn(width="medium")})
 
-st.subheader("Summary per priority", anchor=False)
+st.header("Summary per priority", anchor=False)
 st.caption(
     "Drafted from the figures in the report's style; edit before you download. "
     + ("Save keeps your wording for this pair of periods (every version is kept)." if can_write else "")
@@ -131,7 +131,7 @@ for part in pack.priorities:
 if can_write:
     st.button("Save summaries", key="board_pack.save_narratives", on_click=_save_narratives)
 
-st.subheader(f"KPI commentary for {pack.period_label}", anchor=False)
+st.header(f"KPI commentary for {pack.period_label}", anchor=False)
 names = dict(zip(pack.kpis["kpi_code"], pack.kpis["name"], strict=True))
 code = st.selectbox("KPI", list(names), format_func=names.__getitem__, key="board_pack.kpi")
 if code is not None:

@@ -57,7 +57,7 @@ st.download_button(
     on_click=on_list_download,
 )
 
-st.subheader("Open a submission")
+st.header("Open a submission")
 labels = {
     int(r["submission_id"]): f"{int(r['submission_id'])}: {r['file_name']} ({r['status']})"
     for r in subs.to_dict("records")

@@ -137,7 +137,7 @@ else:
 
 refs = tuple(r.strip() for r in str(kpi["actions"] or "").split(",") if r.strip())
 if refs:
-    st.subheader("Plan actions this KPI evidences", anchor=False)
+    st.header("Plan actions this KPI evidences", anchor=False)
     periods = cached(reporting_periods)()
     latest = periods["period"].iloc[-1].date()
     plan = cached(explore_actions)(latest)

@@ -41,7 +41,7 @@ def chart(shown: Chart, key: str) -> None:
 
 # ---------------------------------------------------------------- headline
 counts = view.counts
-st.subheader(
+st.header(
     f"{counts['open']} actions in the plan excluding completed ones; {counts['dark_green']} Dark Green",
     anchor=False,
 )

@@ -69,7 +69,7 @@ found = cached(explore_actions)(
     new_only,
     search,
 )
-st.subheader(f"{len(found)} of {len(everything)} actions at {now}", anchor=False)
+st.header(f"{len(found)} of {len(everything)} actions at {now}", anchor=False)
 table = memo(actions_table, found)
 refs = list(everything["action_ref"])
 if "explorer.action" not in st.session_state and st.query_params.get("action") in refs:

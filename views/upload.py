@@ -104,7 +104,7 @@ flow.check_size(file)
 needed = flow.months_needed(file)
 months: dict[str, date] = {}
 if needed:
-    st.subheader("Which months are these ratings for?")
+    st.header("Which months are these ratings for?")
     st.write("This plan tracker heads its RAG columns without months. Choose the month each column records.")
     choices = month_choices(date.today())
     for index, heading in enumerate(needed):
@@ -119,7 +119,7 @@ if needed:
 known = cached(catalogue)()
 parsed = flow.checked(file, months, known, la_code)
 
-st.subheader("Validation report")
+st.header("Validation report")
 errors, warnings = len(parsed.problems.errors), len(parsed.problems.warnings)
 if errors:
     st.error(f"{errors} problem(s) must be fixed before this file can be stored; nothing has been stored.")
@@ -143,7 +143,7 @@ if errors:
     st.stop()
 
 found = flow.preview(conn, parsed, data_version())
-st.subheader("What this file would change")
+st.header("What this file would change")
 st.table(upload_preview.totals(found))
 
 names = upload_preview.kpi_names(parsed, known)

@@ -105,7 +105,7 @@ def change_account(who: User) -> None:
         )
 
 
-st.subheader("Add an account")
+st.header("Add an account")
 with st.form("users.add_form", clear_on_submit=False):
     st.text_input("Username (an email address works)", key="users.new_name", max_chars=101)
     st.text_input("Name (optional)", key="users.new_display", max_chars=101)
@@ -119,7 +119,7 @@ with st.form("users.add_form", clear_on_submit=False):
     st.form_submit_button("Add account", on_click=add_account)
 
 if not listing.empty:
-    st.subheader("Change an account")
+    st.header("Change an account")
     with st.form("users.change_form"):
         st.selectbox("Account", list(listing["Username"]), key="users.target")
         st.radio("Change", ["Set role", "Disable", "Enable", "Reset password"], key="users.change", horizontal=True)
@@ -136,7 +136,7 @@ def set_viewing(who: User) -> None:
     flash.ok("users", f"Viewing is now: {value}.")
 
 
-st.subheader("Who may view the dashboard")
+st.header("Who may view the dashboard")
 current = cached(setting)("viewing", "open")
 with st.form("users.viewing_form"):
     st.radio(
@@ -162,7 +162,7 @@ def take_backup(who: User) -> None:
     flash.ok("users", f"Backup written to {written} on the server.")
 
 
-st.subheader("Backup")
+st.header("Backup")
 st.caption(
     "Writes every table as Parquet plus each original upload into a new folder on the server "
     "(DASHBOARD_BACKUP_DIR, default data/backups). Restore with: python -m store restore FOLDER --db NEW_FILE"

@@ -1,8 +1,15 @@
-"""A real dashboard (`streamlit run`) per test module, driven by Debian's headless Chromium."""
+"""A real dashboard (`streamlit run`) per test module, driven by Debian's headless Chromium.
+
+Waiting is done on state, never on time: Streamlit marks its app element with
+`data-test-script-state` ("running" while the script runs, "notRunning" once it has finished), so
+`wait_for_app` waits for that, and `rerun(page)` wraps an action that makes the script run again and
+waits until that run has started and finished. Everything else waits with Playwright's `expect()`.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -10,9 +17,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -26,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
+# A first chart on a cold server can take several seconds: expect() waits up to 30 s for state.
+expect.set_options(timeout=30_000)
 
 
 def _free_port() -> int:
@@ -67,6 +78,38 @@ def dashboard(seed_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     process.wait(timeout=20)
 
 
+# One local account per role (the store's own accounts, signed in through the Sign in page).
+ACCOUNTS = {
+    "viewer": ("vic", "viewer password 12345"),
+    "uploader": ("uma", "uploader password 12345"),
+    "admin": ("ada", "admin password 123456"),
+}
+
+
+def add_accounts(db_file: Path) -> None:
+    from store import accounts, connect
+
+    conn = connect(db_file)
+    try:
+        for role, (name, password) in ACCOUNTS.items():
+            accounts.add(conn, name, role, password, by="test setup")  # type: ignore[arg-type]
+        conn.execute("CHECKPOINT")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard_with_accounts(seed_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a dashboard on a private seed copy with a viewer, an uploader and an admin (ACCOUNTS)."""
+    db_file = tmp_path_factory.mktemp("roles") / "dashboard.duckdb"
+    shutil.copy(seed_db_file, db_file)
+    add_accounts(db_file)
+    process, url = start_dashboard(db_file)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -86,13 +129,88 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
-def wait_for_app(page: object) -> None:
-    """Wait until Streamlit has finished running the script (no 'Running...' status widget)."""
-    page.wait_for_selector("[data-testid='stApp']")  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+APP = "[data-testid='stApp']"
+# Counts the script runs that finish after it is armed, on <body> (which React never touches).
+_ARM = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  document.body.dataset.runsFinished = "0";
+  if (window.__runWatch) window.__runWatch.disconnect();
+  const count = document.body.dataset;
+  window.__runWatch = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.oldValue === "running") count.runsFinished = String(Number(count.runsFinished) + 1);
+    }
+  });
+  const watched = {attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true};
+  window.__runWatch.observe(app, watched);
+}"""
+
+
+def wait_for_app(page: object, timeout: float = 60_000) -> None:
+    """Wait until Streamlit says its script is not running (it has connected and finished a run)."""
+    app = page.locator(APP)  # type: ignore[attr-defined]
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+
+
+@contextmanager
+def rerun(page: object) -> Iterator[None]:
+    """Around an action that reruns the script: afterwards, that run has started and finished."""
+    wait_for_app(page)
+    page.evaluate(_ARM)  # type: ignore[attr-defined]
+    yield
+    body = page.locator("body")  # type: ignore[attr-defined]
+    expect(body).not_to_have_attribute("data-runs-finished", "0", timeout=60_000)
+    wait_for_app(page)
+
+
+def draw_charts(page: object) -> int:
+    """Bring every chart a person could see into view until Plotly has drawn it; returns how many.
+
+    Streamlit loads Plotly's code on first use and mounts charts as they near the viewport, so a
+    chart can appear after the script has finished. Every chart is shown by `ui.display.show_chart`
+    under a "Chart" tab, so the chart tabs on show say how many charts to wait for. Charts in a tab
+    not chosen or in a closed expander are left alone.
+    """
+    wait_for_app(page)
+    tabs = page.get_by_role("tab", name="Chart", exact=True)  # type: ignore[attr-defined]
+    expected = len([t for t in tabs.all() if t.get_attribute("aria-selected") == "true" and t.is_visible()])
+    charts = page.locator("[data-testid='stPlotlyChart']")  # type: ignore[attr-defined]
+    if expected:
+        expect(charts.nth(expected - 1)).to_be_attached()
+    drawn = 0
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        if chart.evaluate("e => !!e.closest('[hidden], details:not([open]), [aria-hidden=\"true\"]')"):
+            continue
+        chart.scroll_into_view_if_needed(timeout=60_000)
+        expect(chart.locator(".main-svg").first).to_be_visible(timeout=60_000)
+        drawn += 1
+    return drawn
+
+
+def go(page: object, title: str) -> None:
+    """Follow a link in the app's menu (inside the session: a full page load would sign out)."""
+    nav = page.get_by_role("navigation", name="Pages")  # type: ignore[attr-defined]
+    with rerun(page):
+        nav.get_by_role("link", name=title, exact=True).click()
+    expect(page).to_have_title(re.compile(f"^{re.escape(title)} - "))  # type: ignore[arg-type]
+
+
+def sign_in(page: object, name: str, password: str) -> None:
+    """Sign in with a local account through the Sign in page, as a person would."""
+    go(page, "Sign in")
+    page.get_by_role("textbox", name="Username").fill(name)  # type: ignore[attr-defined]
+    page.get_by_role("textbox", name="Password").fill(password)  # type: ignore[attr-defined]
+    with rerun(page):
+        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    expect(page.get_by_text(f"Signed in as {name}").first).to_be_visible()  # type: ignore[attr-defined]
+
+
+def sign_out(page: object) -> None:
+    go(page, "Account")
+    with rerun(page):
+        page.get_by_role("button", name="Sign out").click()  # type: ignore[attr-defined]
+    expect(page.get_by_text("Not signed in.").first).to_be_visible()  # type: ignore[attr-defined]
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import draw_charts, rerun, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,36 +28,26 @@ def _no_exception(page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-def _choose(page, label: str, option: str, expect: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick `option` in the selectbox or multiselect labelled `label`, until `expect` shows.
+def _choose(page, label: str, option: str, expect_text: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick `option` in the selectbox or multiselect labelled `label`, then wait for `expect_text`.
 
-    A rerun landing while we type re-renders the box and drops the text or the choice, so the
-    whole pick is tried again (up to three times) rather than failing on a timing accident.
+    Typing starts only once Streamlit says no script is running, so no rerun can land mid-pick.
     """
     widget = page.locator("[data-testid='stSelectbox'], [data-testid='stMultiSelect']").filter(
         has=page.get_by_text(label, exact=True)
     )
     box = widget.first.locator("input")
-    choice = page.get_by_role("option", name=re.compile(re.escape(option))).first
-    shown = page.get_by_text(expect, exact=False).first
-    for attempt in range(3):
-        try:
-            wait_for_app(page)
-            box.click()
-            box.fill(option)
-            choice.wait_for(timeout=10_000)
-            box.press("Enter")
-            wait_for_app(page)
-            shown.wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
+    wait_for_app(page)
+    box.click()
+    box.fill(option)
+    expect(page.get_by_role("option", name=re.compile(re.escape(option))).first).to_be_visible()
+    with rerun(page):
+        box.press("Enter")
+    expect(page.get_by_text(expect_text, exact=False).first).to_be_visible()
 
 
 def _first_chart(page) -> None:  # type: ignore[no-untyped-def]
-    page.locator(".js-plotly-plot").first.wait_for(state="visible")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
 
 
 def test_overview_shows_table1_for_nov_2016_against_feb_2017(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
@@ -65,10 +55,11 @@ def test_overview_shows_table1_for_nov_2016_against_feb_2017(dashboard: str, pag
     wait_for_app(page)
     _first_chart(page)
     _no_exception(page)
-    page.get_by_text("50 actions in the plan excluding completed ones; 26 Dark Green").wait_for()
+    expect(page.get_by_text("50 actions in the plan excluding completed ones; 26 Dark Green")).to_be_visible()
     assert page.get_by_role("combobox", name="Compare").input_value() == "Nov 2016"
     assert page.get_by_role("combobox", name="with").input_value() == "Feb 2017"
     rows = page.locator("[data-testid='stTable'] tbody tr")
+    expect(rows).to_have_count(len(TABLE1))
     found = {}
     for i in range(rows.count()):
         cells = [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
@@ -82,7 +73,7 @@ def test_overview_shows_table1_for_nov_2016_against_feb_2017(dashboard: str, pag
     assert page.get_by_text("27 improved; 26 held; 8 new, not yet rated; 6 completed.").count() == 1
     screenshot(page, "board-overview")
     page.set_viewport_size({"width": 1400, "height": 6000})  # the app scrolls inside; show all of it
-    wait_for_app(page)
+    draw_charts(page)
     screenshot(page, "board-overview-full")
 
 
@@ -92,44 +83,42 @@ def test_presentation_mode_hides_the_sidebar_and_enlarges_type(dashboard: str, p
     _first_chart(page)
     assert page.locator("section[data-testid='stSidebar']").is_visible()
     normal = page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-    page.get_by_text("Presentation mode", exact=True).click()
-    wait_for_app(page)
-    page.wait_for_function("() => !document.querySelector(\"section[data-testid='stSidebar']\")?.checkVisibility()")
-    assert not page.locator("section[data-testid='stSidebar']").is_visible()
+    with rerun(page):
+        page.get_by_text("Presentation mode", exact=True).click()
+    expect(page.locator("section[data-testid='stSidebar']")).to_be_hidden()
     assert page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") > normal
     assert "presentation=true" in page.url
     _no_exception(page)
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, "board-overview-presentation")
-    page.get_by_role("link", name=re.compile("KPI trends")).click()
-    wait_for_app(page)
+    with rerun(page):
+        page.get_by_role("link", name=re.compile("KPI trends")).click()
     _first_chart(page)
     assert not page.locator("section[data-testid='stSidebar']").is_visible()
     _no_exception(page)
     screenshot(page, "board-kpi-trends-presentation")
-    page.get_by_text("Presentation mode", exact=True).click()
-    wait_for_app(page)
-    page.locator("section[data-testid='stSidebar']").wait_for(state="visible")
+    with rerun(page):
+        page.get_by_text("Presentation mode", exact=True).click()
+    expect(page.locator("section[data-testid='stSidebar']")).to_be_visible()
 
 
 def test_plan_explorer_filters_and_opens_an_action(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{dashboard}/plan_explorer")
     wait_for_app(page)
     _no_exception(page)
-    page.get_by_text("67 of 67 actions at Feb 2017").wait_for()
-    page.get_by_text("Overdue only", exact=True).click()
-    wait_for_app(page)
-    page.get_by_text("16 of 67 actions at Feb 2017").wait_for()
-    _choose(page, "Rating", "Amber", expect="8 of 67 actions at Feb 2017")
+    expect(page.get_by_text("67 of 67 actions at Feb 2017")).to_be_visible()
+    with rerun(page):
+        page.get_by_text("Overdue only", exact=True).click()
+    expect(page.get_by_text("16 of 67 actions at Feb 2017")).to_be_visible()
+    _choose(page, "Rating", "Amber", expect_text="8 of 67 actions at Feb 2017")
     page.get_by_label("Search actions and success measures").fill("early help")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.get_by_text("1 of 67 actions at Feb 2017").wait_for()
+    with rerun(page):
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("1 of 67 actions at Feb 2017")).to_be_visible()
     screenshot(page, "board-plan-explorer-filtered")
-    _choose(page, "Action", "3.13", expect="Action 3.13: 🟩 Dark Green at Feb 2017")
-    page.get_by_text("KPIs linked to this action").wait_for()
-    wait_for_app(page)
-    page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for(state="attached")  # rating history, linked KPI
+    _choose(page, "Action", "3.13", expect_text="Action 3.13: 🟩 Dark Green at Feb 2017")
+    expect(page.get_by_text("KPIs linked to this action")).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(2)  # rating history, linked KPI
     _no_exception(page)
     page.get_by_text("KPIs linked to this action").scroll_into_view_if_needed()
     screenshot(page, "board-plan-explorer-detail")
@@ -138,7 +127,7 @@ def test_plan_explorer_filters_and_opens_an_action(dashboard: str, page) -> None
 def test_timescale_typos_are_visible(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{dashboard}/plan_explorer?action=3.2")  # 3.2's timescale is printed "12/1"
     wait_for_app(page)
-    page.get_by_text("which is unreadable as a month", exact=False).wait_for()
+    expect(page.get_by_text("which is unreadable as a month", exact=False)).to_be_visible()
     _no_exception(page)
 
 
@@ -148,11 +137,11 @@ def test_kpi_trends_one_and_all(dashboard: str, page) -> None:  # type: ignore[n
     _first_chart(page)
     _no_exception(page)
     _choose(page, "KPI", "Return interviews completed",
-            expect="Return interviews completed (higher is better): 2 observation(s)")  # fmt: skip
+            expect_text="Return interviews completed (higher is better): 2 observation(s)")  # fmt: skip
     screenshot(page, "board-kpi-trends")
-    page.get_by_text("All KPIs on one screen", exact=True).click()
-    page.get_by_text("No observations yet for 14 KPIs", exact=False).wait_for()
-    wait_for_app(page)
+    with rerun(page):
+        page.get_by_text("All KPIs on one screen", exact=True).click()
+    expect(page.get_by_text("No observations yet for 14 KPIs", exact=False)).to_be_visible()
     _first_chart(page)
     _no_exception(page)
     screenshot(page, "board-kpi-small-multiples")

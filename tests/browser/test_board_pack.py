@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -23,9 +24,8 @@ def _download(page, label: str):  # type: ignore[no-untyped-def]
 def test_board_pack_downloads_open(dashboard: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{dashboard}/board_pack")
     wait_for_app(page)
-    page.get_by_role("button", name="Download the pack (PDF)").wait_for()
-    page.get_by_text("Eight actions moved from Light Green to Dark Green", exact=False).first.wait_for()
-    wait_for_app(page)
+    expect(page.get_by_role("button", name="Download the pack (PDF)")).to_be_visible()
+    expect(page.get_by_text("Eight actions moved from Light Green to Dark Green", exact=False).first).to_be_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "board_pack")
 

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from loaders.ingest import read_bytes
 from store import accounts, connect, history
 from store.queries import catalogue
 from store.writes import submit_settings
-from tests.browser.conftest import screenshot, start_dashboard, wait_for_app
+from tests.browser.conftest import go, rerun, screenshot, sign_out, start_dashboard, wait_for_app
+from tests.browser.conftest import sign_in as sign_in_with
 from tests.data.good.make_fictional import BASELINE, workbook
 
 pytestmark = pytest.mark.browser
@@ -47,32 +49,14 @@ def northmoor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process.wait(timeout=20)
 
 
-def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    """Follow a sidebar link (a full page load would start a new, signed-out session)."""
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title).click()
-    wait_for_app(page)
-
-
 def sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    go(page, "Sign in")
-    page.get_by_role("textbox", name="Username").fill(name)
-    page.get_by_role("textbox", name="Password").fill(PASSWORDS[name])
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text(f"Signed in as {name}").first.wait_for()
-    wait_for_app(page)
-
-
-def sign_out(page) -> None:  # type: ignore[no-untyped-def]
-    go(page, "Account")
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_text("Not signed in.").first.wait_for()
-    wait_for_app(page)
+    sign_in_with(page, name, PASSWORDS[name])
 
 
 def chart_values(page) -> list[float]:  # type: ignore[no-untyped-def]
     """Every y value the KPI trend chart plots (read from plotly's own data in the page)."""
-    page.locator(".js-plotly-plot").first.wait_for()
     wait_for_app(page)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
     return page.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
                el => (el.data || []).flatMap(trace => Array.from(trace.y || []))).filter(v => v !== null)"""
@@ -81,9 +65,10 @@ def chart_values(page) -> list[float]:  # type: ignore[no-untyped-def]
 
 def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(northmoor)
-    page.get_by_text("Not signed in.").first.wait_for()
     wait_for_app(page)
-    nav = page.locator("[data-testid='stSidebarNav']")
+    expect(page.get_by_text("Not signed in.").first).to_be_visible()
+    nav = page.get_by_role("navigation", name="Pages")
+    expect(nav.get_by_role("link", name="KPI trends")).to_be_visible()
     assert nav.get_by_role("link", name="Upload").count() == 0  # hidden until an uploader signs in
 
     go(page, "KPI trends")
@@ -92,18 +77,19 @@ def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> Non
 
     sign_in(page, "uma")
     go(page, "Upload")
-    page.get_by_text("KPI values stored, by month").first.wait_for()  # the month-by-month chart, before a file
+    expect(page.get_by_text("KPI values stored, by month").first).to_be_visible()  # the chart before a file
     screenshot(page, "upload-page")
-    page.locator("input[type='file']").set_input_files(str(MONTHLY))
-    page.get_by_text("What this file would change").wait_for()
+    with rerun(page):
+        page.locator("input[type='file']").set_input_files(str(MONTHLY))
+    expect(page.get_by_text("What this file would change")).to_be_visible()
     wait_for_app(page)
     totals = page.locator("[data-testid='stTable']").first.inner_text()
     assert "KPI values" in totals and "3" in totals and "1" in totals  # 3 new values, 1 corrected
     screenshot(page, "upload-preview")
-    page.get_by_role("button", name="Confirm and store this file").click()
-    page.get_by_text("Every page now shows the new data.").wait_for()
-    page.get_by_role("link", name="See Return interviews completed on KPI trends").wait_for()
-    wait_for_app(page)
+    with rerun(page):
+        page.get_by_role("button", name="Confirm and store this file").click()
+    expect(page.get_by_text("Every page now shows the new data.")).to_be_visible()
+    expect(page.get_by_role("link", name="See Return interviews completed on KPI trends")).to_be_visible()
     screenshot(page, "upload-stored")
     stored = page.get_by_text("Stored as submission").first.inner_text()
     submission = int(stored.split("Stored as submission ")[1].split(".")[0])
@@ -117,9 +103,9 @@ def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> Non
     sign_out(page)
     sign_in(page, "ada")
     go(page, "History")
-    page.get_by_role("button", name=f"Roll back submission {submission}").click()
-    page.get_by_text(f"Submission {submission} rolled back").wait_for()
-    wait_for_app(page)
+    with rerun(page):
+        page.get_by_role("button", name=f"Roll back submission {submission}").click()
+    expect(page.get_by_text(f"Submission {submission} rolled back")).to_be_visible()
     screenshot(page, "upload-rolled-back")
 
     go(page, "KPI trends")
