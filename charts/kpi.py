@@ -26,6 +26,7 @@ from charts.style import (
     apply_layout,
     format_value,
     month_label,
+    plotly_text,
     wrap,
 )
 from domain.kpi_status import on_target
@@ -286,7 +287,9 @@ def kpi_trend(
         fig = go.Figure()
         where = {}
     better = {"higher": "higher is better", "lower": "lower is better"}.get(str(polarity), "")
-    axis_title = ("Per cent" if unit.strip() == "%" else unit or "Value") + (f" ({better})" if better else "")
+    axis_title = plotly_text("Per cent" if unit.strip() == "%" else unit or "Value") + (
+        f" ({better})" if better else ""
+    )
     apply_layout(fig, title=wrap(name, 70), large=large, height=460)
     if frame["period"].empty:
         fig.add_annotation(

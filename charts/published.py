@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.style import PALETTE, format_value, month_label, wrap
+from charts.style import PALETTE, format_value, month_label, plotly_text, wrap
 
 ROLE_STYLE = {  # role -> (colour, marker symbol)
     "council": ("#000000", "star"),
@@ -29,7 +29,7 @@ def add_published(fig: go.Figure, published: pd.DataFrame, unit: str, disagree: 
     """A marker trace per published series at each figure's reference date; disagreements annotated."""
     for role, part in published.groupby("role", sort=False):
         colour, symbol = ROLE_STYLE.get(str(role), ("#555555", "circle"))
-        label = str(part["series"].iloc[0])
+        label = plotly_text(part["series"].iloc[0])
         fig.add_trace(
             go.Scatter(
                 x=part["reference_date"],
@@ -119,7 +119,7 @@ def add_benchmarks(fig: go.Figure, benchmarks: pd.DataFrame, frame: pd.DataFrame
                 x=[[wrap(label, 14)] * len(part), list(part["year_label"])],
                 y=part["value"],
                 mode="markers+text",
-                name=str(label),
+                name=plotly_text(label),
                 marker={
                     "color": colour,
                     "symbol": "diamond-wide",
@@ -130,7 +130,8 @@ def add_benchmarks(fig: go.Figure, benchmarks: pd.DataFrame, frame: pd.DataFrame
                 textposition="top center",
                 textfont={"color": "#1A1A1A"},
                 customdata=[
-                    [str(label), y, str(s)] for y, s in zip(part["year_label"], part.get("source", ""), strict=False)
+                    [plotly_text(label), y, plotly_text(s)]
+                    for y, s in zip(part["year_label"], part.get("source", ""), strict=False)
                 ],
                 hovertemplate="%{customdata[0]} %{customdata[1]}: %{y}<br>Source: %{customdata[2]}<extra></extra>",
             ),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.style import apply_layout, format_value, month_label, wrap
+from charts.style import apply_layout, format_value, month_label, plotly_text, wrap
 from domain import spc
 
 CAUSE_STYLE = {  # class -> (colour, marker symbol, legend name)
@@ -174,7 +174,8 @@ def spc_chart(
         when = pd.Timestamp(row["rebase_from"])
         fig.add_vline(x=when, line={"color": REBASE_COLOUR, "width": 1.5, "dash": "longdash"})
         fig.add_annotation(x=when, y=1, yref="paper", yanchor="bottom", xanchor="left", showarrow=False,
-                           text=f"Limits recalculated from {month_label(when)}", hovertext=str(row.get("reason", "")),
+                           text=f"Limits recalculated from {month_label(when)}",
+                           hovertext=plotly_text(row.get("reason", "")),
                            font={"size": fig.layout.font.size - 2})  # fmt: skip
     if not result.has_limits:
         fig.add_annotation(text=wrap(spc.too_few_note(result.segments[-1].points if result.segments else 0), 70),

@@ -13,6 +13,7 @@ import textwrap
 import plotly.graph_objects as go
 
 from domain.dates import month_label, period_label
+from domain.markup import plotly as plotly_text
 from domain.numbers import format_value
 from domain.rag import (
     NOT_RATED,
@@ -53,8 +54,9 @@ LARGE_FONT_SIZE = 20
 
 
 def wrap(text: object, width: int = 38) -> str:
-    """Long plain-English titles broken onto lines for axis labels (plotly breaks on <br>)."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    """Long plain-English titles broken onto lines for axis labels (plotly breaks on <br>); text from the
+    data is escaped line by line, so a name holding `<a href>` shows as typed, never as a link."""
+    return "<br>".join(plotly_text(line) for line in textwrap.wrap(str(text), width)) or plotly_text(text)
 
 
 def apply_layout(
