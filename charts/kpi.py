@@ -191,7 +191,7 @@ def _add_series(
                 legendgroup="inferred", showlegend=legend,
                 marker={"color": "rgba(0,0,0,0)", "symbol": "diamond-open", "size": 22,
                         "line": {"color": INFERRED_LINE, "width": 2.5}},
-                customdata=[[note] for note in inferred["estimate_note"]],
+                customdata=[[plotly_text(note)] for note in inferred["estimate_note"]],
                 hovertemplate="%{x|%b %Y}: %{y}<br>%{customdata[0]}<extra></extra>",
             ),
             **where,

@@ -19,6 +19,7 @@ from charts.style import (
     rating_code,
     wrap,
 )
+from domain.markup import plotly as plotly_text
 from domain.rag import RANK
 from domain.rag import direction as rating_direction
 
@@ -278,7 +279,7 @@ def rag_timeline(history: pd.DataFrame, *, large: bool = False) -> go.Figure:
                 x=pd.to_datetime(inferred["period"]), y=[RAG_LABELS[c] for c in inferred["code"]], mode="markers",
                 name="Inferred (see Note)", marker={"color": "rgba(0,0,0,0)", "symbol": "circle-open", "size": 36,
                                                     "line": {"color": INFERRED_LINE, "width": 3}},
-                customdata=[[note] for note in inferred["estimate_note"]],
+                customdata=[[plotly_text(note)] for note in inferred["estimate_note"]],
                 hovertemplate="%{x|%b %Y}: %{y}<br>%{customdata[0]}<extra></extra>",
             )
         )  # fmt: skip

@@ -61,14 +61,15 @@ def delivery_sentences(gaps: pd.DataFrame) -> list[str]:
 def timeline_table(history: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind `rag_timeline`: each review with its label, the rating by name, and whether
     the rating (or its month) is inferred rather than printed."""
-    notes = history["estimate_note"].fillna("") if "estimate_note" in history.columns else ""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Period": [period_label(p, lab) for p, lab in zip(history["period"], history["label"], strict=True)],
             "Rating": [RAG_LABELS[rating_code(r)] for r in history["rating"]],
-            "Note": notes,
         }
     )
+    if "estimate_note" in history.columns:
+        table["Note"] = history["estimate_note"].fillna("").tolist()
+    return table
 
 
 def trend_caption(kpi: pd.Series, series: pd.DataFrame, *, dotted: bool) -> str:
