@@ -74,7 +74,7 @@ def movement(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> 
                        AS movement
             FROM actions x LEFT JOIN a USING (action_ref) LEFT JOIN b USING (action_ref)
             WHERE a.action_ref IS NOT NULL OR b.action_ref IS NOT NULL
-            ORDER BY x.priority, {_REF_ORDER}""",
+            ORDER BY x.priority, {_ref_order(conn)}""",
         [previous, current],
     )
 
@@ -83,6 +83,18 @@ _REF_ORDER = (
     "x.is_new, try_cast(split_part(x.action_ref, '.', 2) AS INTEGER) NULLS LAST, "
     "try_cast(regexp_extract(x.action_ref, '\\d+$') AS INTEGER), x.action_ref"
 )
+# The same order on PostgreSQL, which has neither try_cast nor regexp_extract (and DuckDB no common
+# regular-expression extraction to write it once).
+_PG_REF_ORDER = (
+    "x.is_new, CASE WHEN split_part(x.action_ref, '.', 2) ~ '^[0-9]{1,9}$' "
+    "THEN CAST(split_part(x.action_ref, '.', 2) AS INTEGER) END NULLS LAST, "
+    "CAST(substring(x.action_ref from '[0-9]{1,9}$') AS INTEGER), x.action_ref"
+)
+
+
+def _ref_order(conn: object) -> str:
+    """Actions in plan order ('3.2' before '3.10'), in the SQL of the connection's backend."""
+    return _PG_REF_ORDER if getattr(conn, "dialect", "duckdb") == "postgresql" else _REF_ORDER
 
 
 def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
@@ -101,7 +113,7 @@ def actions_at(conn: duckdb.DuckDBPyConnection, period: date) -> pd.DataFrame:
             LEFT JOIN estimates ea ON ea.subject = 'action' AND ea.ref = x.action_ref
             LEFT JOIN estimates er ON er.subject = 'rating' AND er.ref = h.action_ref AND er.period = h.period
             WHERE h.period = ?
-            ORDER BY x.priority, {_REF_ORDER}""",
+            ORDER BY x.priority, {_ref_order(conn)}""",
         [period, period],
     )
 
@@ -267,7 +279,7 @@ def explore_actions(
              AND (NOT ? OR x.is_new)
              AND (? = '' OR contains(lower(concat_ws(' ', x.action_ref, x.description, x.success_measures,
                                                      x.lead, x.note, x.ofsted_ref)), lower(?)))
-           ORDER BY x.priority, {_REF_ORDER}""",
+           ORDER BY x.priority, {_ref_order(conn)}""",
         [
             period, period,
             list(priorities), list(priorities), list(ratings), list(ratings), list(leads), list(leads),

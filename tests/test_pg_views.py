@@ -70,3 +70,20 @@ def test_each_view_has_the_same_columns_and_types_on_both(both, view: str) -> No
 def test_the_same_query_gives_the_same_answer_on_both(both, query: str) -> None:  # type: ignore[no-untyped-def]
     duck, pg = both
     assert pg.execute(query).fetchall() == duck.execute(query).fetchall()
+
+
+def test_the_plan_is_listed_in_the_same_order_on_both(db_path: Path, pg_url: str) -> None:
+    """actions_at orders '3.2' before '3.10' on each backend in its own SQL (store/plan_queries.py)."""
+    from datetime import date
+
+    from store.backend import open_store
+    from store.plan_queries import actions_at
+
+    orders = []
+    for target in (db_path, pg_url):
+        store = open_store(target)
+        try:
+            orders.append(actions_at(store, date(2017, 2, 1))["action_ref"].tolist())
+        finally:
+            store.close()
+    assert orders[0] == orders[1] and len(orders[0]) > 50
