@@ -23,10 +23,17 @@ def _same(a: object, b: object) -> bool:
 
 def observation_changed(old: dict[str, object], new: dict[str, object]) -> bool:
     """True when any of value, missing mark ('' and None alike) or target differs."""
-    marks = (old.get("missing_mark") or "", new.get("missing_mark") or "")
+    marks = (_mark(old.get("missing_mark")), _mark(new.get("missing_mark")))
     return not (_same(old.get("value"), new.get("value")) and marks[0] == marks[1]) or not _same(
         old.get("target"), new.get("target")
     )
+
+
+def _mark(value: object) -> str:
+    """A missing-value mark; None, NaN and pandas' NA (how a frame holds 'no mark') are all ''."""
+    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ == "NAType":
+        return ""
+    return str(value)
 
 
 def observation_differs_sql(new: str, old: str) -> str:

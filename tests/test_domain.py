@@ -130,6 +130,7 @@ def test_format_change() -> None:
         ({"value": 1.0, "target": 5.0}, {"value": 1.0, "target": 6.0}, True),
         ({"value": None, "missing_mark": "n/a"}, {"value": None, "missing_mark": "c"}, True),
         ({"value": None, "target": None}, {"value": float("nan"), "target": None}, False),
+        ({"value": 1.0, "missing_mark": float("nan")}, {"value": 1.0, "missing_mark": None}, False),
     ],
 )
 def test_observation_changed_python_and_sql(old: dict, new: dict, expected: bool) -> None:
@@ -139,7 +140,9 @@ def test_observation_changed_python_and_sql(old: dict, new: dict, expected: bool
 
     def args(row: dict) -> list:
         value = row.get("value")
-        return [None if value is None or value != value else value, row.get("missing_mark"), row.get("target")]
+        mark = row.get("missing_mark")
+        mark = None if isinstance(mark, float) else mark  # NaN: the store holds no mark as NULL
+        return [None if value is None or value != value else value, mark, row.get("target")]
 
     sql = changes.observation_differs_sql("n", "c")
     row = conn.execute(f"SELECT {sql} FROM (SELECT {cols}) n, (SELECT {cols}) c", [*args(new), *args(old)]).fetchone()

@@ -18,9 +18,11 @@ from domain.dates import month_label
 from reports.spc_tables import summary_cells, summary_table
 from store import rebase
 from ui import auth, flash
+from ui.auth import User
 from ui.data import connection
 from ui.display import download, plain
 from ui.figure_cache import memo
+from ui.guard import guarded
 
 PAGE = "kpi"
 
@@ -68,11 +70,8 @@ def show_summary(summary: pd.DataFrame, *, key: str, council: str, table: bool =
     download(rows, "spc-summary.csv", key=key)
 
 
-def _save(code: str) -> None:
-    writer = auth.current_user()
-    if writer is None or not auth.can(writer, "uploader"):
-        flash.error(PAGE, "Rebasing needs the uploader role.")
-        return
+@guarded("uploader", "spc_rebase", page=PAGE, refused="Rebasing needs the uploader role.")
+def _save(writer: User, code: str) -> None:
     month = st.session_state.get(f"kpi.rebase.{code}.month")
     reason = str(st.session_state.get(f"kpi.rebase.{code}.reason", ""))
     if month is None:
@@ -91,11 +90,8 @@ def _save(code: str) -> None:
     flash.ok(PAGE, f"Limits are recalculated from {month_label(month)}.")
 
 
-def _remove(code: str) -> None:
-    writer = auth.current_user()
-    if writer is None or not auth.can(writer, "uploader"):
-        flash.error(PAGE, "Taking a rebase away needs the uploader role.")
-        return
+@guarded("uploader", "spc_rebase_removed", page=PAGE, refused="Taking a rebase away needs the uploader role.")
+def _remove(writer: User, code: str) -> None:
     when = st.session_state.get(f"kpi.rebase.{code}.remove")
     reason = str(st.session_state.get(f"kpi.rebase.{code}.remove_reason", ""))
     if when is None:

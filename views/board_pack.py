@@ -13,7 +13,7 @@ import streamlit as st
 from reports import board_pack
 from reports.excel import to_xlsx
 from reports.pdf import to_pdf
-from store import commentary
+from store import commentary, rebase
 from store.queries import reporting_periods
 from ui import auth, flash
 from ui.auth import User
@@ -39,12 +39,14 @@ if compare == period:
 
 
 @st.cache_data(show_spinner="Gathering the pack…", max_entries=16)
-def _pack(period: date, compare: date, data: int, words: int) -> board_pack.BoardPack:
-    del data, words  # cache keys only: new uploads and saved words rebuild the pack
+def _pack(period: date, compare: date, data: int, words: int, rebases: int) -> board_pack.BoardPack:
+    del data, words, rebases  # cache keys only: new uploads, saved words and SPC rebases rebuild the pack
     return board_pack.build(connection(), period, compare)
 
 
-pack = _pack(period, compare, data_version(), commentary.commentary_version(connection()))
+pack = _pack(
+    period, compare, data_version(), commentary.commentary_version(connection()), rebase.rebase_version(connection())
+)
 pair = f"{period:%Y-%m}.{compare:%Y-%m}"
 st.write(plain(pack.headline_text))
 
