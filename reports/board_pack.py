@@ -21,6 +21,7 @@ from domain.rag import ADDED, MOVED
 from reports import narrative
 from store import commentary
 from store.db import now_utc
+from store.estimates import estimate_notes
 from store.plan_queries import actions_at, kpi_series_all, kpi_status, movement, priorities, rag_table, table1
 from store.queries import headline, reporting_periods, setting
 from store.spc_summary import spc_summary
@@ -59,6 +60,7 @@ class BoardPack:
     kpis: pd.DataFrame  # one row per KPI: latest value, target, status, commentary
     kpi_series: dict[str, pd.DataFrame] = field(default_factory=dict)  # kpi_code -> period, value, target
     spc: pd.DataFrame = field(default_factory=pd.DataFrame)  # store.spc_summary up to the period
+    estimates: pd.DataFrame = field(default_factory=pd.DataFrame)  # what / period / note: see `pack_estimates`
 
     @property
     def period_label(self) -> str:
@@ -159,7 +161,31 @@ def build(
         kpis=kpis,
         kpi_series=series,
         spc=spc_summary(conn, council_code, period),
+        estimates=pack_estimates(estimate_notes(conn), kpis, compare, period, council_code),
     )
+
+
+def pack_estimates(notes: pd.DataFrame, kpis: pd.DataFrame, compare: date, period: date, la_code: str) -> pd.DataFrame:
+    """What in the pack is inferred or estimated rather than printed or measured, in words.
+
+    `notes` is `store.estimates.estimate_notes`: the ratings of the two periods, every action, and the
+    council's KPI values up to `period`. Columns: What, Month ('' for an action), Note.
+    """
+    names = dict(zip(kpis["kpi_code"], kpis["name"], strict=True)) if len(kpis) else {}
+    months = pd.to_datetime(notes["period"])
+    rows: list[dict[str, str]] = []
+    for row, month in zip(notes.to_dict("records"), months, strict=True):
+        subject, ref = row["subject"], str(row["ref"])
+        if subject == "rating" and month.date() in (compare, period):
+            what = f"Rating of action {ref}"
+        elif subject == "action":
+            what = f"Action {ref}"
+        elif subject == "observation" and str(row["la_code"]) == la_code and month.date() <= period:
+            what = f"KPI: {names.get(ref, ref)}"
+        else:
+            continue
+        rows.append({"What": what, "Month": "" if pd.isna(month) else month_label(month), "Note": str(row["note"])})
+    return pd.DataFrame(rows, columns=["What", "Month", "Note"])
 
 
 def with_narratives(pack: BoardPack, narratives: dict[int, str]) -> BoardPack:

@@ -142,7 +142,28 @@ def _table1(wb: Workbook, pack: BoardPack) -> None:
             cell = _put(ws, r, c, int(count), bold=totals)
             cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.freeze_panes = f"B{sub + 1}"
+    if len(pack.estimates):
+        count = len(pack.estimates)
+        note = f"{count} of the figures in this pack are inferred or estimated: see the sheet '{_ESTIMATES}'."
+        _put(ws, sub + len(pack.table1) + 2, 1, note)
     _printable(ws, [60] + [11] * 10, pack.council_name, f"{top}:{sub}")
+
+
+_ESTIMATES = "Inferred or estimated"
+
+
+def _estimates(wb: Workbook, pack: BoardPack) -> None:
+    """Every rating, action and KPI value in the pack that the source implies rather than prints."""
+    ws = wb.create_sheet(_ESTIMATES)
+    _title(ws, "Inferred or estimated figures", _subtitle(pack))
+    if not len(pack.estimates):
+        _put(ws, 4, 1, "Nothing in this pack is inferred or estimated.")
+    else:
+        _heading_row(ws, 4, list(pack.estimates.columns))
+        for r, row in enumerate(pack.estimates.itertuples(index=False), start=5):
+            for c, value in enumerate(row, start=1):
+                _put(ws, r, c, value, wrap=c == 3)
+    _printable(ws, [34, 12, 100], pack.council_name)
 
 
 def _action_table(ws: Worksheet, row: int, heading: str, frame: pd.DataFrame, empty: str) -> int:
@@ -320,6 +341,7 @@ def to_xlsx(pack: BoardPack) -> bytes:
     _overdue(wb, pack)
     _kpis(wb, pack)
     _spc(wb, pack)
+    _estimates(wb, pack)
     _about(wb, pack)
     out = io.BytesIO()
     wb.save(out)

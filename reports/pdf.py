@@ -368,6 +368,16 @@ def _spc(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
+def _estimates(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The ratings, actions and KPI values the source implies rather than prints, with why."""
+    story: list[Flowable] = [Spacer(1, 0.5 * cm), _Heading("Inferred or estimated figures", s["h1"], 0, "estimates")]
+    if not len(pack.estimates):
+        return [*story, Paragraph("Nothing in this pack is inferred or estimated.", s["body"])]
+    rows = [[Paragraph(_text(v), s["small"]) for v in row] for row in pack.estimates.itertuples(index=False)]
+    head = [Paragraph(f"<b>{h}</b>", s["small"]) for h in pack.estimates.columns]
+    return [*story, _table([head, *rows], [0.28 * _WIDTH, 0.12 * _WIDTH, 0.60 * _WIDTH], [])]
+
+
 def _story(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     council = pack.council_name or "Council"
     story: list[Flowable] = [
@@ -412,6 +422,7 @@ def _story(pack: BoardPack, s: dict[str, ParagraphStyle]) -> list[Flowable]:
     story.append(_actions(overdue, s, columns) if len(overdue) else Paragraph("None.", s["body"]))
     story += [PageBreak(), _Heading("Key performance indicators", s["h1"], 0, "kpis"), _kpi_rows(pack, s)]
     story += [PageBreak(), *_spc(pack, s)]
+    story += _estimates(pack, s)
     story += [NextPageTemplate("columns"), PageBreak(), _Heading("KPI charts", s["h1"], 1, "kpi-charts")]
     story += _kpi_charts(pack, s)
     return story

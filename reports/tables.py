@@ -7,6 +7,8 @@ that renders it as Markdown escapes it (`ui.display.plain`).
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from domain.dates import month_label, period_label
@@ -124,3 +126,20 @@ def benchmark_lines(benchmarks: pd.DataFrame, unit: str) -> list[str]:
         f"{label} {year}: {format_value(value, unit)}"
         for label, value, year in zip(benchmarks["label"], benchmarks["value"], benchmarks["year_label"], strict=True)
     ]
+
+
+def inferred_ratings_text(notes: pd.DataFrame, periods: tuple[date, date]) -> str:
+    """Which ratings counted for these two periods the source implies rather than prints ('' if none).
+
+    `notes` is `store.estimates.estimate_notes(conn, "rating")`.
+    """
+    months = pd.to_datetime(notes["period"]).dt.date
+    mine = notes[months.isin(periods)].assign(month=months)
+    if mine.empty:
+        return ""
+    refs = sorted(set(mine["ref"]), key=lambda ref: [int(p) if p.isdigit() else 0 for p in str(ref).split(".")])
+    count = len(mine)
+    return (
+        f"{count} of the ratings counted here {'is' if count == 1 else 'are'} inferred rather than printed in the "
+        f"source (actions {', '.join(map(str, refs))}); each action's timeline gives the reason."
+    )

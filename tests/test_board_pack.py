@@ -91,6 +91,7 @@ def test_excel_has_a_sheet_per_table_and_is_printable(db: duckdb.DuckDBPyConnect
         "Overdue",
         "KPIs",
         "SPC summary",
+        "Inferred or estimated",
         "About",
     ]
     for ws in wb.worksheets:
@@ -365,3 +366,25 @@ def test_python_dash_m_reports_runs(db_path: Path, tmp_path: Path) -> None:
     assert out.stat().st_size > 0
     bad = subprocess.run([sys.executable, "-m", "reports", "board-pack"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "required" in bad.stderr
+
+
+def test_the_pack_says_what_is_inferred(db: duckdb.DuckDBPyConnection) -> None:
+    """The seed report implies some figures rather than printing them; Excel and PDF list each with why."""
+    pack = build(db, FEB17, NOV16)
+    what = set(pack.estimates["What"])
+    assert {"Rating of action 3.6", "Action 3.6", "Rating of action 1.3"} <= what
+    assert any(w.startswith("KPI: ") and "permanent" in w.lower() for w in what)
+    assert not any("2015" in m for m in pack.estimates["Month"])  # Initial ratings are not in this pack
+    sheet = _workbook(db)["Inferred or estimated"]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Rating of action 3.6" in cells
+    assert any("has been achieved" in c for c in cells)
+    table1 = _workbook(db)["Table 1"]
+    notes = [str(c.value) for row in table1.iter_rows() for c in row if c.value and "inferred" in str(c.value)]
+    count = len(pack.estimates)
+    assert notes == [
+        f"{count} of the figures in this pack are inferred or estimated: see the sheet 'Inferred or estimated'."
+    ]
+    _, pages = _pdf_text(to_pdf(pack))
+    text = " ".join(pages)
+    assert "Inferred or estimated figures" in text and "Rating of action 3.6" in text

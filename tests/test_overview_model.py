@@ -25,6 +25,9 @@ def test_overview_model_holds_table1_and_the_headline(db: duckdb.DuckDBPyConnect
     assert view.compared.held + len(view.compared.moved) == len(view.compared.movement_listing)
     assert "Feb 2017" in view.compared.rag_chart.caption and view.compared.rag_chart.figure.data
     assert len(view.tiles) == view.kpis_with_data and view.kpis_off_target <= view.kpis_with_data
+    # the eight Nov 2016 ratings deduced from Table 1 and the three not itemised (in both periods) are said
+    assert view.compared.table1_note.startswith("14 of the ratings counted here are inferred")
+    assert "3\\.6" in view.compared.table1_note or "3.6" in view.compared.table1_note
 
 
 def test_overview_model_for_one_period_has_no_comparison(db: duckdb.DuckDBPyConnection) -> None:

@@ -7,7 +7,7 @@ shared between sessions and must never be changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,8 @@ from charts.rag import (
 )
 from domain.rag import RAG_NAMES
 from reports.spc_tables import trajectory_sentences
-from reports.tables import actions_table, delivery_sentences
+from reports.tables import actions_table, delivery_sentences, inferred_ratings_text
+from store.estimates import estimate_notes
 from store.plan_queries import actions_at, overview, table1
 from store.queries import reporting_periods
 from store.trajectories import kpi_trajectories
@@ -50,6 +51,7 @@ class Comparison:
     rag_chart: Chart
     table1: pd.DataFrame
     table1_shown: pd.DataFrame
+    table1_note: str  # which counted ratings are inferred rather than printed ('' when none)
     movement_text: str
     movement_summary: Chart
     movement_matrix: Chart
@@ -84,6 +86,9 @@ def build(conn: duckdb.DuckDBPyConnection, previous: date, current: date, la_cod
     span = f"{previous:%Y-%m}-{current:%Y-%m}"
 
     compared = None if previous == current else _comparison(data, labels, before, now, span, large)
+    if compared is not None:
+        note = inferred_ratings_text(estimate_notes(conn, "rating"), (previous, current))
+        compared = replace(compared, table1_note=plain(note))
     status = data["kpi_status"]
     with_data = status[status["latest_value"].notna()]
     off = with_data["on_target"].astype("boolean").eq(False).fillna(False).astype(bool)
@@ -156,6 +161,7 @@ def _comparison(
         rag_chart=rag_chart,
         table1=table,
         table1_shown=safe_table(shown),
+        table1_note="",
         movement_text=plain(
             "; ".join(f"{int(n)} {m}" for m, n in tally.items()) + "." if len(tally) else "No actions in either period."
         ),

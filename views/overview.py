@@ -69,6 +69,7 @@ st.table(compared.table1_shown)  # already Markdown-escaped by the model
 st.caption(
     "Counts of actions by rating, as in the progress report's Table 1. Actions not yet rated "
     "(new this period) are not counted here, as in the report."
+    + (f" {compared.table1_note}" if compared.table1_note else "")
 )
 download(compared.table1, f"table1-{span}.csv", key="overview.table1")
 
