@@ -110,9 +110,9 @@ class Problems:
 
 
 class LoaderError(Exception):
-    """A file we refuse outright, before reading its cells. `title` is short, `message` says what to do."""
+    """A file we refuse outright, before reading its cells. `title` is short, `message` says what to do.
 
-    exit_code = 2
+    The command line's exit code for it is in cli/exit_codes.py (one table for every command)."""
 
     def __init__(self, message: str, title: str = "File refused", file: str = "") -> None:
         super().__init__(message)
