@@ -42,13 +42,13 @@ def measures(conn: duckdb.DuckDBPyConnection, search: str = "", topic: str = "")
     """Measures by topic (a measure listed under two topics appears twice), optionally only those whose
     code, name or description holds every word of `search`, and only one topic."""
     words = [w for w in search.lower().split() if w][:10]
-    conditions = "".join(" AND contains(haystack, ?)" for _ in words)
+    conditions = "".join(" AND strpos(h.haystack, ?) > 0" for _ in words)
     return fetch_df(
         conn,
         f"""SELECT t.topic, t.measure, t.name, m.polarity, m.y_axis_name, m.dps, m.no_quartile
             FROM benchmark_measure_topics t JOIN benchmark_measures m USING (measure),
                  LATERAL (SELECT lower(concat_ws(' ', t.measure, t.name, m.chart_title, m.description,
-                                                 m.data_item)) AS haystack)
+                                                 m.data_item)) AS haystack) AS h
             WHERE (? = '' OR t.topic = ?){conditions}
             ORDER BY t.topic, t.dictionary_row NULLS LAST, t.name""",
         [topic, topic, *words],
@@ -104,7 +104,7 @@ def neighbour_series(
     return fetch_df(
         conn,
         """WITH members AS (
-               SELECT ? AS la_code, 'council' AS role, 0 AS neighbour_rank
+               SELECT CAST(? AS VARCHAR) AS la_code, CAST('council' AS VARCHAR) AS role, 0 AS neighbour_rank
                UNION ALL
                SELECT neighbour_code, 'neighbour', neighbour_rank FROM statistical_neighbours
                WHERE la_code = ? AND grouping = ?)
@@ -123,7 +123,8 @@ def neighbour_summary(
     """Per period: the mean and median of the neighbours that have a value, and how many do."""
     return fetch_df(
         conn,
-        """SELECT v.period, v.end_year, avg(v.value) AS mean, median(v.value) AS median,
+        """SELECT v.period, v.end_year, avg(v.value) AS mean,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY v.value) AS median,
                   count(v.value) AS neighbours_with_value, count(*) AS neighbours
            FROM benchmark_values v
            JOIN statistical_neighbours n ON n.neighbour_code = v.la_code AND n.la_code = ? AND n.grouping = ?
@@ -138,7 +139,8 @@ def region_england_series(conn: duckdb.DuckDBPyConnection, measure: str, la_code
     return fetch_df(
         conn,
         """SELECT v.period, v.end_year, v.la_code, v.area_name AS name,
-                  CASE WHEN v.la_code = ? THEN 'england' ELSE 'region' END AS role, v.value, v.missing_mark
+                  CASE WHEN v.la_code = CAST(? AS VARCHAR) THEN 'england' ELSE 'region' END AS role,
+                  v.value, v.missing_mark
            FROM benchmark_values v
            WHERE v.measure = ? AND v.end_year IS NOT NULL
              AND (v.la_code = ? OR v.la_code = (SELECT region_code FROM la_codes WHERE la_code = ?))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -10,8 +11,8 @@ import pandas as pd
 
 from domain.dates import overdue_sql
 from domain.kpi_status import on_target_sql
-from domain.rag import DELIVERED, RAG_NAMES, RAG_ORDER, codes_sql, movement_sql
-from domain.text import fold_sql
+from domain.rag import DELIVERED, RAG_NAMES, RAG_ORDER, movement_sql
+from domain.text import fold_lookalikes
 from store.queries import fetch_df, headline
 
 MOVEMENTS = ("improved", "held", "slipped", "newly rated", "completed", "new, not yet rated", "no longer listed")
@@ -21,19 +22,24 @@ def priorities(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return fetch_df(conn, "SELECT priority, title, outcome FROM priorities ORDER BY priority")
 
 
+# The rated codes as VALUES rows with their place in the scale: portable where DuckDB's list literal is not.
+_RATING_ROWS = ", ".join(f"('{code}', {rank})" for rank, code in enumerate(RAG_ORDER))
+
+
 def rag_table(conn: duckdb.DuckDBPyConnection, previous: date, current: date) -> pd.DataFrame:
-    """Counts per priority, rating and period for two periods, every combination present (zeros kept)."""
+    """Counts per priority, rating and period for two periods, every combination present (zeros kept),
+    in priority, period and scale order."""
     return fetch_df(
         conn,
         f"""WITH grid AS (
-               SELECT p.priority, p.title, r.rating, s.period
+               SELECT p.priority, p.title, r.rating, r.scale, s.period
                FROM priorities p,
-                    (SELECT unnest({codes_sql()}) AS rating) r,
-                    (SELECT unnest([CAST(? AS DATE), CAST(? AS DATE)]) AS period) s)
+                    (VALUES {_RATING_ROWS}) AS r (rating, scale),
+                    (VALUES (CAST(? AS DATE)), (CAST(? AS DATE))) AS s (period))
            SELECT g.priority, g.title, g.rating, g.period, count(h.action_ref) AS actions
            FROM grid g LEFT JOIN rag_history h
              ON h.priority = g.priority AND h.rating = g.rating AND h.period = g.period
-           GROUP BY ALL ORDER BY g.priority, g.period""",
+           GROUP BY g.priority, g.title, g.rating, g.scale, g.period ORDER BY g.priority, g.period, g.scale""",
         [previous, current],
     )
 
@@ -134,10 +140,12 @@ def kpi_catalogue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every KPI with its definition and how many observations it has for the home council."""
     return fetch_df(
         conn,
-        """SELECT k.*, count(o.period) FILTER (WHERE o.value IS NOT NULL) AS observations
-           FROM kpis k LEFT JOIN kpi_observations o
-             ON o.kpi_code = k.kpi_code AND o.la_code = (SELECT value FROM settings WHERE key = 'council_code')
-           GROUP BY ALL ORDER BY k.kpi_code""",
+        """SELECT k.*, coalesce(c.observations, 0) AS observations
+           FROM kpis k LEFT JOIN (
+               SELECT kpi_code, count(*) AS observations FROM kpi_observations
+               WHERE value IS NOT NULL AND la_code = (SELECT value FROM settings WHERE key = 'council_code')
+               GROUP BY kpi_code) c ON c.kpi_code = k.kpi_code
+           ORDER BY k.kpi_code""",
     )
 
 
@@ -191,13 +199,18 @@ def kpi_status(
 
 
 def kpi_actions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The links between KPIs and the plan actions they evidence (from the KPI's Actions cell)."""
-    return fetch_df(
-        conn,
-        """SELECT DISTINCT kpi_code, trim(ref) AS action_ref
-           FROM (SELECT kpi_code, unnest(string_split(coalesce(actions, ''), ',')) AS ref FROM kpis)
-           WHERE trim(ref) <> '' ORDER BY kpi_code, action_ref""",
-    )
+    """The links between KPIs and the plan actions they evidence (from the KPI's Actions cell).
+
+    The comma-separated cell is split here rather than in SQL: the two backends split lists differently."""
+    cells = fetch_df(conn, "SELECT kpi_code, actions FROM kpis ORDER BY kpi_code")
+    pairs = {
+        (str(code), ref.strip())
+        for code, text in zip(cells["kpi_code"], cells["actions"], strict=True)
+        if isinstance(text, str)
+        for ref in text.split(",")
+        if ref.strip()
+    }
+    return pd.DataFrame(sorted(pairs), columns=["kpi_code", "action_ref"])
 
 
 def delivery_vs_impact(
@@ -222,6 +235,7 @@ def delivery_vs_impact(
 # ---------------------------------------------------------------- board pages
 
 _LEAD_SPLIT = r"\s*(?:&|;|/|\band\b)\s*"
+_LEAD_PATTERN = re.compile(_LEAD_SPLIT)
 # Look-alike letters that PDF exports put in place of Latin ones ('ТВС' for 'TBC') are folded
 # (domain/text.py), so a lead filter does not offer the same name twice.
 
@@ -231,10 +245,10 @@ def rag_chart_counts(conn: duckdb.DuckDBPyConnection, previous: date, current: d
     rated = rag_table(conn, previous, current)
     new = fetch_df(
         conn,
-        """SELECT h.priority, p.title, 'TBC' AS rating, h.period, count(*) AS actions
+        """SELECT h.priority, p.title, CAST('TBC' AS VARCHAR) AS rating, h.period, count(*) AS actions
            FROM rag_history h LEFT JOIN priorities p USING (priority)
            WHERE h.rating IS NULL AND h.period IN (CAST(? AS DATE), CAST(? AS DATE))
-           GROUP BY ALL ORDER BY h.priority, h.period""",
+           GROUP BY h.priority, p.title, h.period ORDER BY h.priority, h.period""",
         [previous, current],
     )
     return pd.concat([rated, new], ignore_index=True) if len(new) else rated
@@ -257,7 +271,18 @@ def explore_actions(
     case-insensitive substring of the reference, description, success measures, lead or note.
     `timescale_shown` keeps a typo visible: '12/1 (unreadable)' rather than a blank.
     """
-    return fetch_df(
+    params: list[object] = [period, period]
+    where = [
+        _in_list("x.priority", list(priorities), params),
+        _in_list("x.rating_code", list(ratings), params),
+        _in_list("x.ofsted_ref", list(ofsted_refs), params),
+        "(NOT ? OR x.overdue)",
+        "(NOT ? OR x.is_new)",
+        "(? = '' OR strpos(lower(concat_ws(' ', x.action_ref, x.description, x.success_measures, x.lead, "
+        "x.note, x.ofsted_ref)), lower(?)) > 0)",
+    ]
+    params += [overdue_only, new_only, search.strip(), search.strip()]
+    frame = fetch_df(
         conn,
         f"""WITH plan AS (
                SELECT x.action_ref, x.priority, p.title AS priority_title, x.ofsted_ref, x.description,
@@ -265,48 +290,52 @@ def explore_actions(
                       CASE WHEN coalesce(x.timescale_flag, '') = '' THEN x.timescale_text
                            ELSE concat(x.timescale_text, ' (', x.timescale_flag, ')') END AS timescale_shown,
                       x.itemised, x.is_new, x.note, h.rating, coalesce(h.rating, 'TBC') AS rating_code,
-                      {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue,
-                      list_filter(list_transform(string_split_regex({fold_sql('x.lead')}, '{_LEAD_SPLIT}'),
-                                                 lambda s: trim(s)), lambda s: s <> '') AS lead_names
+                      {overdue_sql("x.timescale_month", "h.rating", "CAST(? AS DATE)")} AS overdue
                FROM rag_history h JOIN actions x USING (action_ref) LEFT JOIN priorities p ON p.priority = x.priority
                WHERE h.period = ?)
-           SELECT * EXCLUDE (lead_names) FROM plan x
-           WHERE (len(CAST(? AS INTEGER[])) = 0 OR list_contains(CAST(? AS INTEGER[]), x.priority))
-             AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), x.rating_code))
-             AND (len(CAST(? AS VARCHAR[])) = 0 OR len(list_intersect(CAST(? AS VARCHAR[]), x.lead_names)) > 0)
-             AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), x.ofsted_ref))
-             AND (NOT ? OR x.overdue)
-             AND (NOT ? OR x.is_new)
-             AND (? = '' OR contains(lower(concat_ws(' ', x.action_ref, x.description, x.success_measures,
-                                                     x.lead, x.note, x.ofsted_ref)), lower(?)))
+           SELECT * FROM plan x
+           WHERE {" AND ".join(w for w in where if w)}
            ORDER BY x.priority, {_ref_order(conn)}""",
-        [
-            period, period,
-            list(priorities), list(priorities), list(ratings), list(ratings), list(leads), list(leads),
-            list(ofsted_refs), list(ofsted_refs), overdue_only, new_only, search.strip(), search.strip(),
-        ],
-    )  # fmt: skip
+        params,
+    )
+    if leads:
+        wanted = set(leads)
+        frame = frame[[bool(wanted & set(lead_names(cell))) for cell in frame["lead"]]].reset_index(drop=True)
+    return frame
+
+
+def _in_list(column: str, values: list[object], params: list[object]) -> str:
+    """`column IN (?, ...)` with its values appended to `params`; '' (no condition) when empty.
+    Placeholders rather than a bound list: DuckDB and PostgreSQL bind arrays differently."""
+    if not values:
+        return ""
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def lead_names(cell: object) -> list[str]:
+    """The people or posts one Lead cell names ('A & B' names two), look-alike letters folded."""
+    text = fold_lookalikes(cell) if isinstance(cell, str) else ""
+    return [name.strip() for name in _LEAD_PATTERN.split(text) if name.strip()]
 
 
 def lead_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Every lead named in the plan, one entry per person or post (cells naming two are split)."""
-    frame = fetch_df(
-        conn,
-        f"""SELECT DISTINCT trim(s) AS lead
-            FROM (SELECT unnest(string_split_regex({fold_sql("lead")}, '{_LEAD_SPLIT}')) AS s FROM actions)
-            WHERE trim(s) <> '' ORDER BY lead""",
-    )
-    return [str(v) for v in frame["lead"]]
+    frame = fetch_df(conn, "SELECT lead FROM actions")
+    return sorted({name for cell in frame["lead"] for name in lead_names(cell)})
 
 
 def ofsted_options(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Every Ofsted recommendation the plan answers, in recommendation order ('Ofsted 2' before 'Ofsted 10')."""
     frame = fetch_df(
-        conn,
-        r"""SELECT DISTINCT ofsted_ref FROM actions WHERE ofsted_ref IS NOT NULL AND trim(ofsted_ref) <> ''
-           ORDER BY try_cast(regexp_extract(ofsted_ref, '\d+') AS INTEGER) NULLS LAST, ofsted_ref""",
+        conn, "SELECT DISTINCT ofsted_ref FROM actions WHERE ofsted_ref IS NOT NULL AND trim(ofsted_ref) <> ''"
     )
-    return [str(v) for v in frame["ofsted_ref"]]
+
+    def order(ref: str) -> tuple[int, int, str]:
+        found = re.search(r"\d+", ref)
+        return (0, int(found.group()), ref) if found else (1, 0, ref)
+
+    return sorted((str(v) for v in frame["ofsted_ref"]), key=order)
 
 
 def action_detail(conn: duckdb.DuckDBPyConnection, action_ref: str) -> pd.DataFrame:
@@ -347,7 +376,7 @@ def kpi_coverage(conn: duckdb.DuckDBPyConnection, la_code: str, months: int = 24
         conn,
         """SELECT period, kpis, (SELECT count(*) FROM kpis) AS of FROM (
                SELECT period, count(DISTINCT kpi_code) AS kpis FROM kpi_observations
-               WHERE la_code = ? AND value IS NOT NULL GROUP BY period ORDER BY period DESC LIMIT ?)
+               WHERE la_code = ? AND value IS NOT NULL GROUP BY period ORDER BY period DESC LIMIT ?) AS recent
            ORDER BY period""",
         [la_code, months],
     )

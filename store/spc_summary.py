@@ -30,29 +30,22 @@ def spc_summary(
     in the order of `domain.spc.VARIATION_ORDER` then name. `version` (store.rebase.rebase_version)
     is a cache key only: a saved rebase changes the summary without a new upload."""
     del version
-    cur = conn.cursor()
-    try:
-        found = cur.execute(
-            """SELECT o.kpi_code, any_value(k.name), any_value(k.unit), any_value(k.polarity),
-                      coalesce(arg_max(o.target, o.period), any_value(k.target)),
-                      list(epoch_ms(o.period) ORDER BY o.period), list(o.value ORDER BY o.period)
-               FROM kpi_observations o JOIN kpis k USING (kpi_code)
-               WHERE o.la_code = ? AND o.value IS NOT NULL
-                 AND o.period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
-               GROUP BY o.kpi_code ORDER BY o.kpi_code""",
-            [la_code, as_of],
-        ).fetchall()
-    finally:
-        cur.close()
+    obs = fetch_df(
+        conn,
+        """SELECT o.kpi_code, k.name, k.unit, k.polarity, k.target AS kpi_target, o.target, o.period, o.value
+           FROM kpi_observations o JOIN kpis k USING (kpi_code)
+           WHERE o.la_code = ? AND o.value IS NOT NULL
+             AND o.period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
+           ORDER BY o.kpi_code, o.period""",
+        [la_code, as_of],
+    )
+    found = [_per_kpi(str(code), part) for code, part in obs.groupby("kpi_code", sort=True)]
     rebases = fetch_df(conn, "SELECT kpi_code, rebase_from FROM spc_rebases ORDER BY kpi_code, rebase_from")
     rebase_map: dict[str, list[date]] = {}
     for code, when in zip(rebases["kpi_code"], rebases["rebase_from"], strict=True):
         rebase_map.setdefault(str(code), []).append(pd.Timestamp(when).date())
     rows = []
-    for code, name, unit, polarity, target, ms, vals in found:
-        periods = np.asarray(ms, dtype="int64").astype("datetime64[ms]")
-        values = np.asarray(vals, dtype=float)
-        target = None if target is None else float(target)
+    for code, name, unit, polarity, target, periods, values in found:
         own = [r for r in rebase_map.get(code, []) if as_of is None or r <= as_of]
         variation, assurance, _limits = spc.latest_icons(periods, values, polarity=polarity, target=target, rebases=own)
         rows.append(
@@ -67,3 +60,16 @@ def spc_summary(
     order = {v: i for i, v in enumerate(spc.VARIATION_ORDER)}
     frame = frame.sort_values(["variation", "name"], key=lambda s: s.map(order) if s.name == "variation" else s)
     return frame.reset_index(drop=True)[COLUMNS]
+
+
+def _per_kpi(code: str, part: pd.DataFrame) -> tuple[str, str, str, str, float | None, np.ndarray, np.ndarray]:
+    """One KPI's observations as the SPC rules take them, with the target in force at its latest one
+    (the latest stated, else the KPI's own): grouped here, as both backends return the same rows."""
+    first = part.iloc[0]
+    stated = part["target"].dropna()
+    target = stated.iloc[-1] if len(stated) else first["kpi_target"]
+    periods = pd.to_datetime(part["period"]).to_numpy(dtype="datetime64[ms]")
+    return (
+        code, str(first["name"]), first["unit"], first["polarity"],
+        None if pd.isna(target) else float(target), periods, part["value"].to_numpy(dtype=float),
+    )  # fmt: skip

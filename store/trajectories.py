@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from domain import trajectory as tj
+from store.plan_queries import kpi_actions
 from store.queries import fetch_df
 
 COLUMNS = ["kpi_code", "name", "unit", "action_ref", "timescale", "target", "will_reach", "reached_by", "sentence",
@@ -25,29 +26,27 @@ def kpi_trajectories(
     """One row per (KPI, linked action with a timescale) where the KPI has a target, a direction and
     an observation up to `as_of`: will_reach (True / False / None when no rate), the month it is
     reached, the sentence and the projected line ((month, value), (month, value)) or None."""
-    pairs = fetch_df(
+    links = kpi_actions(conn)
+    found = fetch_df(
         conn,
-        """WITH links AS (
-               SELECT DISTINCT kpi_code, trim(ref) AS action_ref
-               FROM (SELECT kpi_code, unnest(string_split(coalesce(actions, ''), ',')) AS ref FROM kpis)
-               WHERE trim(ref) <> '')
-           SELECT k.kpi_code, k.name, k.unit, k.polarity, k.target AS kpi_target, l.action_ref,
-                  a.timescale_month
-           FROM links l JOIN kpis k USING (kpi_code) JOIN actions a ON a.action_ref = l.action_ref
+        """SELECT k.kpi_code, k.name, k.unit, k.polarity, k.target AS kpi_target, a.action_ref, a.timescale_month
+           FROM kpis k CROSS JOIN actions a
            WHERE a.timescale_month IS NOT NULL AND k.polarity IN ('higher', 'lower')
-             AND (CAST(? AS VARCHAR) IS NULL OR k.kpi_code = ?)
-           ORDER BY k.kpi_code, l.action_ref""",
+             AND (CAST(? AS VARCHAR) IS NULL OR k.kpi_code = ?)""",
         [kpi_code, kpi_code],
     )
+    pairs = found.merge(links, on=["kpi_code", "action_ref"]).sort_values(["kpi_code", "action_ref"])
+    pairs = pairs.reset_index(drop=True)
     if pairs.empty:
         return pd.DataFrame(columns=COLUMNS)
+    codes = sorted(set(pairs["kpi_code"]))
     obs = fetch_df(
         conn,
-        """SELECT kpi_code, period, value, target FROM kpi_observations
+        f"""SELECT kpi_code, period, value, target FROM kpi_observations
            WHERE la_code = ? AND value IS NOT NULL AND period <= coalesce(CAST(? AS DATE), DATE '9999-12-01')
-             AND kpi_code IN (SELECT unnest(CAST(? AS VARCHAR[])))
+             AND kpi_code IN ({", ".join("?" for _ in codes)})
            ORDER BY kpi_code, period""",
-        [la_code, as_of, sorted(set(pairs["kpi_code"]))],
+        [la_code, as_of, *codes],
     )
     by_kpi = {str(code): part for code, part in obs.groupby("kpi_code", sort=False)}
     rows = []
