@@ -5,6 +5,12 @@ files under `originals/<sha256>/<file name>`, and `manifest.json` with row count
 SHA-256 and the sequences' next values. It is taken inside one read transaction, so it is a
 consistent snapshot. A restore builds a new database file beside the target and moves it into
 place only when every table and file has been checked: it never overwrites a database.
+
+Both backends take and restore the same folder (issue 11: moving from the pilot file to PostgreSQL
+without losing history). On PostgreSQL the snapshot is one REPEATABLE READ transaction, the Parquet
+is written by Arrow from the server's own column types, and a restore goes into an existing database
+that holds no data yet (IT makes databases, not this command): migrated, sequences set, every table
+loaded by COPY inside one transaction, so a failed restore leaves it empty.
 """
 
 from __future__ import annotations
@@ -53,8 +59,17 @@ def _safe_name(name: str) -> str:
     return cleaned[:150] or "file"
 
 
-def backup(conn: duckdb.DuckDBPyConnection, folder: str | Path, by: str = "backup", role: str = "") -> Path:
-    """Write a consistent backup of the whole database into a new folder under `folder`."""
+def _is_pg(conn: object) -> bool:
+    return getattr(conn, "dialect", "duckdb") == "postgresql"
+
+
+def backup(conn: Any, folder: str | Path, by: str = "backup", role: str = "") -> Path:
+    """Write a consistent backup of the whole database (a DuckDB connection or a PgStore) into a new
+    folder under `folder`."""
+    if _is_pg(conn):
+        from store import backup_pg
+
+        return backup_pg.backup(conn, folder, by, role)
     private_files()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = Path(folder) / f"backup-{stamp}"
@@ -119,8 +134,13 @@ def check(folder: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def restore(folder: str | Path, db_path: str | Path, by: str = "restore") -> Path:
-    """A new database at `db_path` holding exactly what the backup holds; refuses to replace a file."""
+def restore(folder: str | Path, db_path: str | Path, by: str = "restore") -> str | Path:
+    """A new database at `db_path` (a file, or a `postgresql://` URL of an empty database) holding
+    exactly what the backup holds; refuses to replace a file or fill a database that holds data."""
+    if str(db_path).startswith(("postgresql://", "postgres://")):
+        from store import backup_pg
+
+        return backup_pg.restore(folder, str(db_path), by)
     folder, db_path = Path(folder), Path(db_path)
     if db_path.exists():
         raise BackupError(
