@@ -53,7 +53,9 @@ with st.sidebar:
     )
     st.text("Not signed in." if user is None else f"Signed in as {user.label} ({user.role})")
 
+# Presentation mode hides the menu: the statement stays one link away, first on the page. The slot
+# is always there, so switching the mode does not shift (and remount, losing focus) what follows.
+statement_slot = st.empty()
 if st.session_state.get(presentation.STATE, st.query_params.get(presentation.KEY) == "true"):
-    # Presentation mode hides the menu: the statement stays one link away, first on the page.
-    st.page_link(statement, label=a11y.STATEMENT_TITLE, icon=":material/accessibility_new:")
+    statement_slot.page_link(statement, label=a11y.STATEMENT_TITLE, icon=":material/accessibility_new:")
 page.run()

@@ -71,6 +71,9 @@ _CSS = """
   border-left: 4px solid #1d70b8; }
 :focus-visible { outline: 3px solid #ffdd00 !important; box-shadow: 0 0 0 6px #0b0c0c !important;
   outline-offset: 0 !important; }
+/* The file box's own input takes focus when its file chooser closes: the box shows it. */
+[data-testid="stFileUploaderDropzone"]:has(input:focus) { outline: 3px solid #ffdd00 !important;
+  box-shadow: 0 0 0 6px #0b0c0c !important; }
 /* Reflow at 200% text (WCAG 1.4.4): side-by-side columns keep a width in rem, so larger text wraps
    them onto more rows instead of cutting the metric tiles and buttons inside them to nothing. */
 [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }

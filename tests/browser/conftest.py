@@ -130,19 +130,25 @@ def page(browser: object) -> Iterator[object]:
 
 
 APP = "[data-testid='stApp']"
-# Counts the script runs that finish after it is armed, on <body> (which React never touches).
+# Marks <body> (which React never touches) once a rerun has shown itself after being armed: either
+# the app element's script-run state left "running", or the page's content was re-rendered (when a
+# quick run's "running" and "notRunning" reach React together, the attribute never changes at all).
 _ARM = """() => {
   const app = document.querySelector("[data-testid='stApp']");
-  document.body.dataset.runsFinished = "0";
-  if (window.__runWatch) window.__runWatch.disconnect();
-  const count = document.body.dataset;
-  window.__runWatch = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.oldValue === "running") count.runsFinished = String(Number(count.runsFinished) + 1);
-    }
+  const main = document.querySelector("[data-testid='stMain']");
+  const flag = document.body.dataset;
+  flag.rerun = "armed";
+  if (window.__runWatch) window.__runWatch.forEach((w) => w.disconnect());
+  const seen = () => { flag.rerun = "seen"; };
+  const state = new MutationObserver((records) => {
+    if (records.some((r) => r.oldValue === "running")) seen();
   });
-  const watched = {attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true};
-  window.__runWatch.observe(app, watched);
+  state.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true});
+  const content = new MutationObserver((records) => {
+    if (records.some((r) => r.type === "childList")) seen();
+  });
+  content.observe(main, {childList: true, subtree: true});
+  window.__runWatch = [state, content];
 }"""
 
 
@@ -159,7 +165,7 @@ def rerun(page: object) -> Iterator[None]:
     page.evaluate(_ARM)  # type: ignore[attr-defined]
     yield
     body = page.locator("body")  # type: ignore[attr-defined]
-    expect(body).not_to_have_attribute("data-runs-finished", "0", timeout=60_000)
+    expect(body).to_have_attribute("data-rerun", "seen", timeout=60_000)
     wait_for_app(page)
 
 
