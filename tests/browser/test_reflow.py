@@ -1,0 +1,70 @@
+"""Reflow and text size (WCAG 1.4.10, 1.4.4): at 320 CSS pixels wide (1280 at 400% zoom) no page
+needs sideways scrolling outside tables and charts, and with text at 200% nothing is cut off.
+Screenshots of each page at 320 px go to tests/screenshots/reflow-320-*.png."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, draw_charts, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "plan_explorer", "kpi_trends", "benchmarking", "board_pack", "sign-in", "accessibility"]
+_EXEMPT = "[data-testid=stDataFrame], [data-testid=stTable], [data-testid=stPlotlyChart], [data-testid=stSidebar]"
+
+# Elements of the page (outside tables and charts) that reach past either edge of the window.
+_OVERFLOW = """(exempt) => {
+  const width = document.documentElement.clientWidth;
+  const main = document.querySelector("[data-testid=stMain]");
+  const out = [];
+  for (const e of main.querySelectorAll("*")) {
+    if (e.closest(exempt)) continue;
+    const r = e.getBoundingClientRect();
+    const outside = r.right > width + 1 || r.left < -1;
+    if (r.width && r.height && outside) out.push(e.tagName + " " + (e.innerText || "").slice(0, 40));
+  }
+  if (main.scrollWidth > main.clientWidth + 1) out.push("the page scrolls sideways");
+  return out;
+}"""
+# Text cut off by a box that hides its overflow.
+_CLIPPED = """(exempt) => {
+  const out = [];
+  for (const e of document.querySelectorAll("[data-testid=stMain] *")) {
+    if (e.closest(exempt) || !(e.innerText || "").trim()) continue;
+    const s = getComputedStyle(e);
+    const hides = (v) => v === "hidden" || v === "clip";
+    const wide = hides(s.overflowX) && e.scrollWidth > e.clientWidth + 1;
+    const tall = hides(s.overflowY) && e.scrollHeight > e.clientHeight + 1;
+    if (wide || tall) out.push(e.tagName + " " + e.innerText.slice(0, 40));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_320_pixels_wide_needs_no_sideways_scrolling(dashboard: str, page: Any, path: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{dashboard}/{path}")
+    wait_for_app(page)
+    draw_charts(page)
+    assert page.evaluate(_OVERFLOW, _EXEMPT) == []
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": 320, "height": min(height, 7000)})  # the app scrolls inside: show it all
+    wait_for_app(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"reflow-320-{path or 'overview'}.png"))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_text_at_200_percent_loses_nothing(dashboard: str, page: Any, path: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{dashboard}/{path}")
+    wait_for_app(page)
+    page.add_style_tag(content="html { font-size: 200% !important; }")  # Streamlit sizes text in rem
+    draw_charts(page)
+    assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "32px"
+    assert page.evaluate(_CLIPPED, _EXEMPT) == []
+    assert page.evaluate(_OVERFLOW, _EXEMPT) == []
