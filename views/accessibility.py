@@ -35,8 +35,9 @@ st.markdown(
 st.header("How accessible this dashboard is", anchor=False)
 st.markdown(
     "We know some parts are not fully accessible:\n"
-    "- the details shown when you hover over a chart, and its zoom and pan buttons, are mouse "
-    "features of the charting library; the same numbers are in the chart's *Table* tab and its CSV "
+    "- the details shown when you hover over a point of a chart are a mouse feature of the charting "
+    "library (its zoom, pan and download buttons can be reached with the keyboard); the same numbers "
+    "are in the chart's *Table* tab and its CSV "
     "download, and its caption says what it shows\n"
     "- data tables are drawn by Streamlit's data grid, which screen readers announce less well than "
     "a plain table; every table can be downloaded as a CSV file to read in a spreadsheet\n"
@@ -117,10 +118,11 @@ st.markdown(
     "no violations\n"
     "- every page reached and every kind of control worked with the keyboard alone (Tab, Shift+Tab, "
     "Enter, Space and arrow keys), including an upload, its confirmation and a rollback\n"
-    "- every page at 320 pixels wide and with text at 200%: no sideways scrolling outside tables and "
-    "charts\n"
-    "- the page language (en-GB), a distinct title per page, headings in order, labelled form "
-    "fields and errors announced to screen readers\n\n"
+    "- every page open to someone not signed in, at 320 pixels wide and with text at 200%: no "
+    "sideways scrolling outside tables and charts, no text cut off (the pages behind sign-in use the "
+    "same layout but are not yet checked this way)\n"
+    "- the page language (en-GB), a distinct title per page, headings in order and labelled form "
+    "fields; errors are shown as alerts (`role=alert`), which is not yet checked by a test\n\n"
     "Automated tests find only some accessibility problems; they are no substitute for testing with "
     "disabled people, which we have not yet done."
 )
