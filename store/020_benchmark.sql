@@ -132,7 +132,7 @@ FROM benchmark_measure_entry WHERE submission_id = (SELECT submission_id FROM _l
 GROUP BY measure;
 
 CREATE OR REPLACE VIEW benchmark_rankings AS
-WITH councils AS (
+WITH councils AS NOT MATERIALIZED (  -- inlined, so a filter on measure reaches the scan (PostgreSQL)
     SELECT v.measure, v.period, v.end_year, v.la_code, v.area_name, v.value, m.polarity, m.no_quartile
     FROM benchmark_values v JOIN _measure_direction m USING (measure)
     WHERE v.area_kind = 'council' AND v.value IS NOT NULL AND v.end_year IS NOT NULL
