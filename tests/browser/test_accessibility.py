@@ -30,8 +30,14 @@ _SEMANTICS = """() => {
   const main = document.querySelector("main");
   const shown = (e) => e.checkVisibility();
   const headings = [...main.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(shown);
+  const charts = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(shown);
+  const named = (c) => {
+    const box = c.closest('[role="figure"], [role="img"], [aria-label]') || c.querySelector('[aria-label]');
+    return box ? (box.getAttribute("aria-label") || box.getAttribute("aria-description") || "") : "";
+  };
   return {lang: document.documentElement.lang, title: document.title,
-          levels: headings.map(h => Number(h.tagName[1])), texts: headings.map(h => h.textContent.trim())};
+          levels: headings.map(h => Number(h.tagName[1])), texts: headings.map(h => h.textContent.trim()),
+          chartNames: charts.map(named)};
 }"""
 
 
@@ -47,6 +53,12 @@ def semantics_problems(page: Any) -> list[str]:
     for before, after, text in zip(levels, levels[1:], found["texts"][1:], strict=False):
         if after > before + 1:
             problems.append(f"heading h{after} {text!r} follows h{before}: a level skipped")
+    # Every chart's text alternative is its caption sentence: what it shows and its key numbers.
+    problems.extend(
+        f"chart {i + 1} has no text alternative ({name!r})"
+        for i, name in enumerate(found["chartNames"])
+        if len(name.split()) < 5
+    )
     return problems
 
 
@@ -85,6 +97,10 @@ def test_every_page_has_no_axe_violations(dashboard_with_accounts: str, page: An
     assert not problems, "\n".join(problems)
     assert len(set(titles.values())) == len(titles), titles  # every page has its own title
     assert titles["Overview"] == "Overview - Improvement Board"
+    go(page, "Overview")
+    draw_charts(page)
+    names = page.evaluate(_SEMANTICS)["chartNames"]
+    assert len(names) >= 3 and all(len(n.split()) >= 5 for n in names), names  # the check above saw charts
 
 
 @pytest.mark.parametrize("role", list(MENU))
