@@ -7,6 +7,7 @@ through the loader, so a loader bug cannot hide a query bug.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from functools import cache
 
 import duckdb
@@ -18,11 +19,40 @@ import pytest
 
 from charts import benchmark_text as charts
 from store import benchmark_queries as q
+from store import connect
 from store.benchmark import LAIT_DIR
 from ui.benchmark_model import benchmark_page
 
 SUNDERLAND = "394"
 CASELOAD, EET = "Work_Force_AvgNumCase_SW", "CareLeaverEET"
+
+
+@pytest.fixture(scope="module")
+def lait_pg(pg_server: str) -> Iterator[object]:
+    """A PostgreSQL copy of the seed store with all of the shipped DfE LAIT extract loaded (read only here)."""
+    import psycopg
+
+    from store.backend import open_store
+    from store.benchmark import load_directory as load_benchmarks
+    from tests.postgres import database_url
+
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE lait_queries TEMPLATE seed_template")
+    store = open_store(database_url(pg_server, "lait_queries"))
+    load_benchmarks(store, user="test", note="DfE LAIT data shipped in data/lait")  # type: ignore[arg-type]
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Iterator[object]:
+    """Every benchmark question on both backends: the seed DuckDB file and PostgreSQL, same extract."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("lait_pg")
+        return
+    conn = connect(request.getfixturevalue("db_path"))
+    yield conn
+    conn.close()
 
 
 @cache
@@ -282,3 +312,32 @@ def test_words_for_a_measure_with_no_better_direction() -> None:
     )
     assert "not ranked" in charts.rank_sentence("X", pd.DataFrame(), None, False)
     assert charts.ordinal(1) == "1st" and charts.ordinal(12) == "12th" and charts.ordinal(123) == "123rd"
+
+
+def test_benchmark_reads_are_the_same_on_both_backends(db_path: object, lait_pg: object) -> None:
+    """The same LAIT extract on DuckDB and on PostgreSQL gives the same frames (values, columns, order),
+    including the published figures laid on a KPI's monthly chart."""
+    from store.kpi_comparators import kpi_comparators
+
+    questions = {
+        "comparison": lambda c: q.comparison(c, CASELOAD, "394"),
+        "neighbours": lambda c: q.neighbour_summary(c, CASELOAD, "394"),
+        "every council": lambda c: q.latest_all_councils(c, CASELOAD),
+        "rankings": lambda c: q.rankings(c, CASELOAD, "394"),
+        "councils": q.councils,
+        "topics": q.topics,
+        "measures": lambda c: q.measures(c, "social worker"),
+        "kpi benchmarks": lambda c: q.kpi_benchmarks(c, "SW_CASELOAD_AVG", "394"),
+        "caseload comparators": lambda c: kpi_comparators(c, "SW_CASELOAD_AVG", "394"),
+        "NEET comparators": lambda c: kpi_comparators(c, "CL_NEET", "394"),
+    }
+    duck = connect(db_path)  # type: ignore[arg-type]
+    try:
+        for name, ask in questions.items():
+            left, right = ask(duck), ask(lait_pg)
+            assert len(left) > 0, name
+            pd.testing.assert_frame_equal(
+                left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False, obj=name
+            )
+    finally:
+        duck.close()
