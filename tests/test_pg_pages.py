@@ -163,3 +163,46 @@ PAGES: dict[str, Callable[[BackendPages], None]] = {
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_board_page_on_both_backends(both: BackendPages, page: str) -> None:
     PAGES[page](both)
+
+
+@pytest.fixture(scope="module")
+def lait_pg_url(pg_server: str) -> str:
+    """A PostgreSQL copy of the seed store with the whole shipped DfE LAIT extract loaded."""
+    import psycopg
+
+    from store.benchmark import load_directory
+    from tests.postgres import database_url
+
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE lait_pages TEMPLATE seed_template")
+    url = database_url(pg_server, "lait_pages")
+    store = open_store(url)
+    try:
+        load_directory(store, user="test", note="DfE LAIT data shipped in data/lait")  # type: ignore[arg-type]
+    finally:
+        store.close()
+    return url
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_benchmarking_page_on_both_backends(
+    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import streamlit as st
+
+    target = request.getfixturevalue("db_path" if backend == "duckdb" else "lait_pg_url")
+    monkeypatch.setenv("DASHBOARD_DB", str(target))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = BackendPages(target).open("views/benchmarking.py")
+        assert at.selectbox(key="benchmarking.measure").value == "Work_Force_AvgNumCase_SW"
+        text = "\n".join(shown(e) for e in (*at.markdown, *at.caption, *at.info))
+        assert "In 2025 Sunderland's figure was 17.1: worse than its statistical neighbours' mean (15.81)" in text
+        assert "ranked 123rd of 151 councils with a figure (1st = lowest)" in text
+        comparison = at.dataframe[0].value.set_index("Period")
+        assert comparison.at["2017", "Sunderland"] == 21.6 and comparison.at["2017", "England"] == 17.7
+        assert len(at.dataframe[2].value) == 153 and len(at.get("plotly_chart")) == 3
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
