@@ -131,8 +131,8 @@ def pg_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(params=["duckdb", "postgresql"])
 def store_target(request: pytest.FixtureRequest) -> str | Path:
-    """A private seed store on each backend: a DuckDB file path or a PostgreSQL URL (no LAIT data on
-    PostgreSQL yet: see README, "PostgreSQL")."""
+    """A private seed store on each backend: a DuckDB file path or a PostgreSQL URL (the PostgreSQL
+    template holds no LAIT extract, to stay quick; tests/test_pg_lait.py loads the whole extract)."""
     if request.param == "duckdb":
         return Path(request.getfixturevalue("db_path"))
     return str(request.getfixturevalue("pg_url"))
