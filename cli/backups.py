@@ -15,7 +15,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     take.add_argument("folder", type=Path, help="the folder to write backup-<UTC time>/ into")
     database.add_arguments(take)
     take.set_defaults(run=take_backup)
-    back = commands.add_parser("restore", help="build a NEW database (a file, or an empty PostgreSQL database) from a backup folder")
+    back = commands.add_parser(
+        "restore", help="build a NEW database (a file, or an empty PostgreSQL database) from a backup folder"
+    )
     back.add_argument("folder", type=Path, help="a backup-<UTC time> folder")
     back.add_argument(
         "--db", required=True, metavar="PATH|URL", help="the new database: a file that must not exist, or a URL"
