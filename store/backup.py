@@ -54,6 +54,18 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def write_original(target: Path, file_name: str, content: bytes) -> dict[str, str]:
+    """One original file into the backup folder, and its manifest entry.
+
+    The folder is named by the hash computed here, never by the stored text: a forged "hash" such
+    as `../..` once named a folder outside the backup."""
+    digest = hashlib.sha256(content).hexdigest()
+    place = target / "originals" / digest / _safe_name(file_name)
+    place.parent.mkdir(exist_ok=True)
+    place.write_bytes(content)
+    return {"sha256": digest, "file_name": file_name, "path": str(place.relative_to(target))}
+
+
 def _safe_name(name: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "_", Path(name).name).strip(" .")
     return cleaned[:150] or "file"
@@ -101,13 +113,7 @@ def backup(conn: Any, folder: str | Path, by: str = "backup", role: str = "") ->
             for _stored, file_name, content in cur.execute(
                 "SELECT sha256, file_name, content FROM original_file ORDER BY sha256"
             ).fetchall():
-                # The folder is named by the hash computed here, never by the stored text: a forged
-                # "hash" such as `../..` once named a folder outside the backup.
-                digest = hashlib.sha256(bytes(content)).hexdigest()
-                place = target / "originals" / digest / _safe_name(file_name)
-                place.parent.mkdir(exist_ok=True)
-                place.write_bytes(bytes(content))
-                originals.append({"sha256": digest, "file_name": file_name, "path": str(place.relative_to(target))})
+                originals.append(write_original(target, file_name, bytes(content)))
         manifest["originals"] = originals
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2))
     audit.record(conn, by, role, "backup", str(target), "ok", f"{len(manifest['tables'])} tables")

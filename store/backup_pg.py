@@ -16,7 +16,6 @@ So a council moves from the pilot file to a server, or back, with `board backup`
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store import audit
-from store.backup import FORMAT, BackupError, _safe_name, _sha256, check
+from store.backup import FORMAT, BackupError, _sha256, check, write_original
 from store.db import private_files
 from store.pg import PgCursor, PgStore, _ident
 
@@ -93,12 +92,7 @@ def backup(store: PgStore, folder: str | Path, by: str = "backup", role: str = "
                 for file_name, content in cur.execute(
                     "SELECT file_name, content FROM original_file ORDER BY sha256"
                 ).fetchall():
-                    # Named by the hash computed here, never by the stored text (see store/backup.py).
-                    digest = hashlib.sha256(bytes(content)).hexdigest()
-                    place = target / "originals" / digest / _safe_name(file_name)
-                    place.parent.mkdir(exist_ok=True)
-                    place.write_bytes(bytes(content))
-                    originals.append({"sha256": digest, "file_name": file_name, "path": str(place.relative_to(target))})
+                    originals.append(write_original(target, str(file_name), bytes(content)))
         finally:
             cur.execute("ROLLBACK")
     manifest["originals"] = originals
