@@ -1,17 +1,21 @@
 """Reflow and text size (WCAG 1.4.10, 1.4.4): at 320 CSS pixels wide (1280 at 400% zoom) no page
 needs sideways scrolling outside tables and charts, and with text at 200% nothing is cut off.
-Screenshots of each page at 320 px go to tests/screenshots/reflow-320-*.png."""
+Screenshots of each page at 320 px go to tests/screenshots/reflow-320-*.png. The pages open to
+everyone are loaded directly; the admin's pages are reached through the menu after signing in."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, draw_charts, wait_for_app
+from tests.browser.conftest import ACCOUNTS, SCREENSHOTS, draw_charts, go, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
 
+# Behind sign-in: reached through the menu as an admin (a fresh page load would sign out).
+SIGNED_IN = ["Upload", "History", "Audit log", "Users", "Account"]
 PAGES = ["", "plan_explorer", "kpi_trends", "benchmarking", "board_pack", "sign-in", "accessibility"]
 _EXEMPT = "[data-testid=stDataFrame], [data-testid=stTable], [data-testid=stPlotlyChart], [data-testid=stSidebar]"
 
@@ -68,3 +72,32 @@ def test_text_at_200_percent_loses_nothing(dashboard: str, page: Any, path: str)
     assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "32px"
     assert page.evaluate(_CLIPPED, _EXEMPT) == []
     assert page.evaluate(_OVERFLOW, _EXEMPT) == []
+
+
+@pytest.mark.parametrize("mode", ["320 px", "200% text"])
+def test_pages_behind_sign_in_reflow_too(dashboard_with_accounts: str, page: Any, mode: str) -> None:
+    """The admin's pages (Upload, History, Audit log, Users, Account) meet the same two checks."""
+    page.set_viewport_size({"width": 1280, "height": 900})  # the menu is behind the sidebar's button at 320
+    page.goto(dashboard_with_accounts)
+    wait_for_app(page)
+    sign_in(page, *ACCOUNTS["admin"])
+    if mode == "200% text":
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+    problems = {}
+    for title in SIGNED_IN:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        go(page, title)
+        if mode == "320 px":
+            page.set_viewport_size({"width": 320, "height": 800})
+            expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()  # as a phone shows it: menu folded
+        wait_for_app(page)
+        draw_charts(page)
+        found = page.evaluate(_OVERFLOW, _EXEMPT)
+        if mode == "200% text":
+            found += page.evaluate(_CLIPPED, _EXEMPT)
+        else:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"reflow-320-{title.lower().replace(' ', '_')}.png"))
+        if found:
+            problems[title] = found
+    assert problems == {}
