@@ -121,7 +121,7 @@ st.markdown(
     "- every page, the admin's included, at 320 pixels wide and with text at 200%: no sideways "
     "scrolling outside tables and charts, no text cut off\n"
     "- the page language (en-GB), a distinct title per page, headings in order and labelled form "
-    "fields; errors are shown as alerts (`role=alert`), which is not yet checked by a test\n\n"
+    "fields; a file's problems announced as an alert (`role=alert`) right after its file box\n\n"
     "Automated tests find only some accessibility problems; they are no substitute for testing with "
     "disabled people, which we have not yet done."
 )

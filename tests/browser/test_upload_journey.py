@@ -112,3 +112,27 @@ def test_upload_preview_confirm_chart_then_rollback(northmoor: str, page) -> Non
     reverted = chart_values(page)
     assert 19 not in reverted and sorted(reverted) == sorted(before)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_file_with_problems_is_announced_beside_its_field(northmoor: str, page) -> None:  # type: ignore[no-untyped-def]
+    """Errors reach a screen reader (role="alert") and sit right after the file box they are about."""
+    page.goto(northmoor)
+    wait_for_app(page)
+    sign_in(page, "uma")
+    go(page, "Upload")
+    with rerun(page):
+        page.locator("input[type='file']").set_input_files(
+            str(ROOT / "tests" / "data" / "bad" / "percent_over_100.xlsx")
+        )
+    alert = page.get_by_role("alert").filter(has_text="must be fixed before this file can be stored")
+    expect(alert).to_be_visible()
+    order = page.evaluate(
+        """() => {
+             const field = document.querySelector('[data-testid="stFileUploader"]');
+             const alerts = [...document.querySelectorAll('[role="alert"]')];
+             const alert = alerts.find(a => a.textContent.includes('must be fixed'));
+             return field.compareDocumentPosition(alert) & Node.DOCUMENT_POSITION_FOLLOWING;
+           }"""
+    )
+    assert order  # the message follows the field it is about
+    sign_out(page)
