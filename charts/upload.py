@@ -62,9 +62,8 @@ def compared(stored: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
     both = by_month(stored, "stored").merge(by_month(incoming, "incoming"), on="period", how="outer", indicator=True)
 
     def differs(row: pd.Series) -> bool:
-        def side(prefix: str) -> dict[str, object]:  # missing as None: pandas holds a missing text mark as NaN
-            given = {"value": row[prefix], **{name: row[f"{prefix}.{name}"] for name in fields}}
-            return {name: None if pd.isna(v) else v for name, v in given.items()}
+        def side(prefix: str) -> dict[str, object]:  # domain.changes reads NaN and NA as "nothing"
+            return {"value": row[prefix], **{name: row[f"{prefix}.{name}"] for name in fields}}
 
         return observation_changed(side("stored"), side("incoming"))
 
