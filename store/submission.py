@@ -133,6 +133,18 @@ def write(
     return written.value
 
 
+# A stored write of at least this many rows refreshes the planner's statistics of the tables it
+# filled (PostgreSQL; DuckDB keeps its own as it goes). Smaller ones are left to autovacuum.
+BULK_ROWS = 1_000
+
+
+def refresh_statistics(conn: duckdb.DuckDBPyConnection, rows: int, *tables: str) -> None:
+    """After a stored bulk write, outside the write lock: see `store.pg.PgStore.analyze`."""
+    analyze = getattr(conn, "analyze", None)
+    if analyze is not None and rows >= BULK_ROWS:
+        analyze(*tables)
+
+
 def _audit(cur: duckdb.DuckDBPyConnection, actor: Actor, entry: AuditEntry) -> None:
     audit.insert(cur, actor.username, actor.role, entry.action, entry.target, entry.outcome, entry.detail)
 

@@ -12,7 +12,17 @@ from domain.changes import change_kind_sql, observation_differs_sql, rating_diff
 from loaders.model import Parsed
 from store.db import transaction
 from store.estimates import store_estimates
-from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
+from store.submission import (
+    WAIT_SECONDS,
+    Actor,
+    AuditEntry,
+    Header,
+    Written,
+    begin,
+    keep_original,
+    refresh_statistics,
+    write,
+)
 
 Status = Literal["stored", "duplicate", "unchanged", "rejected"]
 
@@ -239,7 +249,12 @@ def submit(
         entry = AuditEntry("upload", target, outcome.status, detail)
         return Written(outcome, keep=outcome.status == "stored", audit=entry)
 
-    return write(conn, body, actor, frames, wait)
+    outcome = write(conn, body, actor, frames, wait)
+    if outcome.status == "stored":
+        rows = sum(len(frame) for frame in frames.values())
+        refresh_statistics(conn, rows, "observation_entry", "rating_entry", "action_version", "kpi_version",
+                           "submission_log", "submission_event")  # fmt: skip
+    return outcome
 
 
 def _submit_in_transaction(

@@ -16,6 +16,7 @@ from store import history
 from store.pg import ANALYST_VIEWS, PgStore, StoreUnreachable, roles_sql
 from store.queries import catalogue, fetch_df
 from tests.data.good.make_fictional import workbook
+from tests.helpers import large_kpi_return
 
 _NAMES = itertools.count(1)
 APP_PASSWORD = "app-secret-Hx7"
@@ -141,3 +142,37 @@ def test_a_connection_lost_during_an_upload_stores_nothing_and_says_try_again(pg
     after = PgStore(pg_url)
     assert fetch_df(after, "SELECT count(*) AS n FROM submission_log").iloc[0, 0] == before
     assert fetch_df(after, "SELECT count(*) AS n FROM observation_entry WHERE la_code = '999'").iloc[0, 0] == 0
+
+
+def test_a_bulk_upload_by_the_application_role_refreshes_the_planner_statistics(
+    roles: tuple[str, str], pg_url: str
+) -> None:
+    """Only a table's owner may ANALYZE it; the owner's `board_analyze` lets the application's role
+    refresh the statistics of the tables a large upload filled, so plans fit the new sizes at once."""
+    app_url, _ = roles
+    store = PgStore(app_url)
+    data = large_kpi_return(2_000)
+    parsed = read_bytes(data, "bulk.xlsx", catalogue=catalogue(store), default_la="999")
+    assert history.store_upload(store, parsed, data, history.Actor("ann", "uploader")).status == "stored"
+    store.close()
+    with psycopg.connect(pg_url, autocommit=True) as owner:
+        analysed = owner.execute(
+            "SELECT last_analyze IS NOT NULL, (SELECT reltuples FROM pg_class WHERE oid = relid)"
+            " FROM pg_stat_user_tables WHERE relname = 'observation_entry'"
+        ).fetchone()
+    assert analysed is not None and analysed[0] and analysed[1] >= 2_000
+
+
+def test_the_statistics_function_analyses_the_store_tables_and_nothing_else(
+    roles: tuple[str, str], pg_url: str
+) -> None:
+    app_url, analyst_url = roles
+    with psycopg.connect(app_url, autocommit=True) as app:
+        app.execute("SELECT board_analyze(ARRAY['account_version', 'audit_log', 'rating_entry'])")
+    with psycopg.connect(pg_url, autocommit=True) as owner:
+        analysed = owner.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ORDER BY relname"
+        ).fetchall()
+    assert analysed == [("rating_entry",)]  # the two not on its list were left alone
+    with psycopg.connect(analyst_url, autocommit=True) as analyst, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        analyst.execute("SELECT board_analyze(ARRAY['observation_entry'])")
