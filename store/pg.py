@@ -148,6 +148,38 @@ def frame_of(cur: psycopg.Cursor[Any]) -> pd.DataFrame:
     return frame
 
 
+_ARROW_TYPES = {
+    16: pa.bool_(), 20: pa.int64(), 21: pa.int64(), 23: pa.int64(), 700: pa.float64(), 701: pa.float64(),
+    1700: pa.float64(), 1082: pa.date32(), 1114: pa.timestamp("us"),
+}  # fmt: skip
+
+
+def arrow_of(conn: psycopg.Connection[Any], sql: str, params: list[object]) -> pa.Table:
+    """A query's result as an Arrow table with DuckDB's types, sent by one `COPY ... TO STDOUT` and
+    parsed by Arrow's CSV reader (C++), not built as Python tuples. In PostgreSQL's CSV a NULL is an
+    unquoted empty field and an empty string a quoted one; only the first is read as null."""
+    query = translate(sql, bool(params))
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({query}) q LIMIT 0", params or None)
+        columns = [(d.name, _ARROW_TYPES.get(d.type_code, pa.string())) for d in cur.description or []]
+        buffer = io.BytesIO()
+        with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params or None) as copy:
+            for block in copy:
+                buffer.write(block)
+    schema = pa.schema(columns)
+    if not buffer.tell():
+        return schema.empty_table()
+    buffer.seek(0)
+    return pa_csv.read_csv(
+        buffer,
+        read_options=pa_csv.ReadOptions(column_names=[name for name, _ in columns]),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict(columns), null_values=[""], strings_can_be_null=True,
+            quoted_strings_can_be_null=False, true_values=["t"], false_values=["f"],
+        ),
+    )  # fmt: skip
+
+
 # Indexes for the benchmark views on PostgreSQL: each view reads one submission's rows of a table
 # that holds every extract ever loaded (641,070 values each). Not in a schema file: DuckDB scans its
 # columnar tables by row group and would only pay to maintain them on every load.
@@ -271,6 +303,21 @@ class PgStore:
         except psycopg.errors.UndefinedFunction:  # a database the owner has not opened since the upgrade
             for table in tables:
                 conn.execute(f"ANALYZE {_ident(table)}")  # the owner's tables: a warning, not an error, for others
+        finally:
+            self.release(conn)
+
+    def snapshot(self, queries: Mapping[str, tuple[str, list[object]]]) -> dict[str, pa.Table]:
+        """Each named query's result as Arrow, all read from one consistent snapshot of the store
+        (one REPEATABLE READ transaction): for work done in process on what the store holds now,
+        such as the upload preview (store/writes.py)."""
+        conn = self.acquire()
+        try:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            tables = {name: arrow_of(conn, sql, params) for name, (sql, params) in queries.items()}
+            conn.execute("COMMIT")
+            return tables
+        except psycopg.OperationalError as exc:
+            raise StoreUnreachable(self.where, _reason(exc, self.url)) from exc
         finally:
             self.release(conn)
 

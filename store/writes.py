@@ -137,9 +137,33 @@ def changes(conn: duckdb.DuckDBPyConnection, parsed: Parsed, limit: int | None =
     and no summary by KPI).
     """
     frames = _frames(parsed)
+    snapshot = getattr(conn, "snapshot", None)
+    if snapshot is not None:  # PostgreSQL: compare in process, as below, against the rows the file meets
+        local = duckdb.connect()
+        try:
+            for name, table in {**snapshot(_current_rows(frames)), **frames}.items():
+                local.register(name, table)
+            return _changes(local, frames, limit)
+        finally:
+            local.close()
     with transaction(conn, frames) as tx:
         tx.keep = False
         return _changes(tx.cursor, frames, limit)
+
+
+def _current_rows(frames: dict[str, pd.DataFrame]) -> dict[str, tuple[str, list[object]]]:
+    """The queries for what `_changes` compares a file with: the plan (small) whole, and the current
+    values of the file's KPIs only. Sending these to the preview costs less than sending the file's
+    rows to the database (a 100,000-row file: 0.2 s of COPY and ANALYZE before any comparison)."""
+    queries: dict[str, tuple[str, list[object]]] = {}
+    if "in_actions" in frames:
+        for view in ("actions", "priorities", "_current_rating"):
+            queries[view] = (f"SELECT * FROM {view}", [])
+    if "in_observations" in frames:
+        codes = sorted(set(frames["in_kpis"]["kpi_code"]) | set(frames["in_observations"]["kpi_code"]))
+        for view in ("kpis", "_current_observation"):
+            queries[view] = (f"SELECT * FROM {view} WHERE kpi_code = ANY(?)", [codes])
+    return queries
 
 
 def _changes(
