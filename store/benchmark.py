@@ -24,6 +24,7 @@ from loaders.lait import (
     read_directory,
 )
 from loaders.problems import Problem
+from store import lait_fingerprint as fingerprint
 from store.pg import PgCursor, PgStore
 from store.submission import WAIT_SECONDS, Actor, AuditEntry, Header, Written, begin, keep_original, write
 from store.writes import Outcome
@@ -33,12 +34,7 @@ LAIT_DIR = ROOT / "data" / "lait"
 MAP_FILE = ROOT / "data" / "kpi_benchmark_map.csv"
 
 # The tables of one extract and the columns that make two extracts the same data.
-_SNAPSHOT_TABLES = {
-    "benchmark_value_entry": "measure, period, end_year, period_kind, la_code, value, missing_mark",
-    "benchmark_measure_entry": ", ".join(MEASURE_COLUMNS),
-    "benchmark_area_entry": "la_code, name, region_name, region_code, la_type, area_kind, status",
-    "neighbour_entry": "grouping, grouping_label, la_code, la_name, neighbour_rank, neighbour_code, closeness, section",
-}
+_SNAPSHOT_TABLES = {table: ", ".join(columns) for table, columns in fingerprint.SNAPSHOT_COLUMNS.items()}
 
 
 def _rejected(errors: list[Problem]) -> Outcome:
@@ -69,21 +65,13 @@ def _current(cur: duckdb.DuckDBPyConnection, kind: str) -> tuple[int, str] | Non
 
 
 def _same_rows(cur: duckdb.DuckDBPyConnection, new: int, current: int) -> bool:
-    """True when two stored extracts hold the same rows, table by table (compared by row count and two
-    order-free sums of row hashes, so 641,070 rows compare in a blink). PostgreSQL has no `hash` of a
-    row nor `bit_xor` of a HUGEINT, so there the rows are compared as multisets (`EXCEPT ALL` both
-    ways, after equal counts): the same answer, from SQL both backends speak."""
+    """True when two stored extracts hold the same rows, table by table: on DuckDB by their
+    fingerprints (lait_fingerprint.of_stored); PostgreSQL has no `hash` of a row nor a 128-bit sum, so
+    there the rows are compared as multisets (`EXCEPT ALL` both ways, after equal counts). Used only
+    for an extract stored before fingerprints were kept with it; about 8 s on PostgreSQL."""
     if isinstance(cur, PgCursor):
         return all(_same_multiset(cur, table, columns, new, current) for table, columns in _SNAPSHOT_TABLES.items())
-    for table, columns in _SNAPSHOT_TABLES.items():
-        fingerprint = f"count(*), bit_xor(hash({columns})), sum(hash({columns})::HUGEINT)"
-        row = cur.execute(
-            f"""SELECT (SELECT ({fingerprint}) FROM {table} WHERE submission_id = {new})
-                       = (SELECT ({fingerprint}) FROM {table} WHERE submission_id = {current})"""
-        ).fetchone()
-        if row is None or not row[0]:
-            return False
-    return True
+    return fingerprint.of_stored(cur, new) == fingerprint.of_stored(cur, current)
 
 
 def _same_multiset(cur: PgCursor, table: str, columns: str, new: int, current: int) -> bool:
@@ -124,6 +112,55 @@ def _run(
     return write(conn, decided, actor, frames, wait)
 
 
+def _known(cur: duckdb.DuckDBPyConnection, submission_id: int) -> fingerprint.Fingerprints | None:
+    """The fingerprints of a stored extract: those kept with it, else (DuckDB) computed from its rows
+    in a blink, else None (PostgreSQL, an extract stored before fingerprints were kept)."""
+    kept = fingerprint.recorded(cur, submission_id)
+    if kept is not None or isinstance(cur, PgCursor):
+        return kept
+    return fingerprint.of_stored(cur, submission_id)
+
+
+def _unchanged(current: int) -> Outcome:
+    return Outcome("unchanged", f"Every value matches submission {current}; nothing changed.", current)
+
+
+def _insert_rows(cur: duckdb.DuckDBPyConnection, sid: int, frames: Mapping[str, pd.DataFrame | pa.Table]) -> None:
+    """The extract's rows as submission `sid`. The frames are registered here, not when the write
+    opens: an extract found unchanged is never copied to the server (641,070 rows by COPY)."""
+    for name, frame in frames.items():
+        cur.register(name, frame)
+    # Sorted by measure, so one measure's rows sit in one row group and reads skip the others.
+    cur.execute(
+        f"""INSERT INTO benchmark_value_entry
+            SELECT {sid}, measure, period, end_year, period_kind, la_code, value, missing_mark
+            FROM in_values ORDER BY measure"""
+    )
+    columns = ", ".join(MEASURE_COLUMNS)
+    cur.execute(f"INSERT INTO benchmark_measure_entry ({columns}, submission_id) SELECT *, {sid} FROM in_measures")
+    cur.execute(
+        f"""INSERT INTO benchmark_area_entry
+            SELECT {sid}, la_code, name, region_name, region_code, la_type, area_kind, status FROM in_areas"""
+    )
+    cur.execute(
+        f"""INSERT INTO neighbour_entry
+            SELECT {sid}, grouping, grouping_label, la_code, la_name, neighbour_rank, neighbour_code,
+                   closeness, section FROM in_neighbours"""
+    )
+
+
+def _remember(conn: duckdb.DuckDBPyConnection, sid: int, found: fingerprint.Fingerprints, wait: float) -> None:
+    """Keep the fingerprints of an extract stored before they were kept, once its rows were found
+    the same as `found` row by row: the next re-saved copy is then recognised in milliseconds.
+    A row added beside the extract, never a change to it."""
+
+    def body(cur: duckdb.DuckDBPyConnection) -> Written[None]:
+        fingerprint.record(cur, sid, found)
+        return Written(None)
+
+    write(conn, body, None, None, wait)
+
+
 def submit_lait(
     conn: duckdb.DuckDBPyConnection,
     data: LaitData,
@@ -141,38 +178,33 @@ def submit_lait(
         f"{data.neighbours['grouping'].nunique()} neighbour groupings"
     )
 
+    frames = _frames(data)
+    incoming = fingerprint.of_frames(frames)  # before the write lock: the only costly part of the decision
+    compared_rows: list[int] = []
+
     def body(cur: duckdb.DuckDBPyConnection) -> Outcome:
         current = _current(cur, "lait")
         if current is not None and current[1] == data.sha256:
             return Outcome("duplicate", f"These files were already loaded as submission {current[0]}; nothing "
                            "changed.", current[0])  # fmt: skip
+        known = None if current is None else _known(cur, current[0])
+        if current is not None and known == incoming:
+            return _unchanged(current[0])
         header = Header("lait", data.file_name, data.sha256, user, kpi_rows=measures,
                         observation_rows=data.value_table.num_rows, warnings=len(data.problems.warnings),
                         note=f"{summary}. {note}".strip())  # fmt: skip
         sid = begin(cur, header)
         _store_files(cur, sid, data.files)
-        # Sorted by measure, so one measure's rows sit in one row group and reads skip the others.
-        cur.execute(
-            f"""INSERT INTO benchmark_value_entry
-                SELECT {sid}, measure, period, end_year, period_kind, la_code, value, missing_mark
-                FROM in_values ORDER BY measure"""
-        )
-        columns = ", ".join(MEASURE_COLUMNS)
-        cur.execute(f"INSERT INTO benchmark_measure_entry ({columns}, submission_id) SELECT *, {sid} FROM in_measures")
-        cur.execute(
-            f"""INSERT INTO benchmark_area_entry
-                SELECT {sid}, la_code, name, region_name, region_code, la_type, area_kind, status FROM in_areas"""
-        )
-        cur.execute(
-            f"""INSERT INTO neighbour_entry
-                SELECT {sid}, grouping, grouping_label, la_code, la_name, neighbour_rank, neighbour_code,
-                       closeness, section FROM in_neighbours"""
-        )
-        if current is not None and _same_rows(cur, sid, current[0]):  # rolled back by _run
-            return Outcome("unchanged", f"Every value matches submission {current[0]}; nothing changed.", current[0])
+        _insert_rows(cur, sid, frames)
+        fingerprint.record(cur, sid, incoming)
+        if current is not None and known is None and _same_rows(cur, sid, current[0]):  # rolled back by _run
+            compared_rows.append(current[0])
+            return _unchanged(current[0])
         return Outcome("stored", f"Stored as submission {sid}: {summary}.", sid)
 
-    outcome = _run(conn, _frames(data), body, actor, "lait_load", wait)
+    outcome = _run(conn, {}, body, actor, "lait_load", wait)
+    if compared_rows:
+        _remember(conn, compared_rows[0], incoming, wait)
     if outcome.status == "stored" and isinstance(conn, PgStore):
         conn.analyze(*_SNAPSHOT_TABLES)  # fresh statistics, or the benchmark views' plans stay those of no data
     return outcome

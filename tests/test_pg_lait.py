@@ -4,15 +4,22 @@ exactly the stored rows is not stored again) answers the same on both backends."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import psycopg
+import pyarrow as pa
 import pytest
 
-from store.benchmark import _SNAPSHOT_TABLES, _same_rows, load_directory
+from loaders.lait import MEASURE_COLUMNS, LaitData, LaitFile, read_directory
+from loaders.problems import Problems
+from store import lait_fingerprint as fingerprint
+from store.benchmark import _SNAPSHOT_TABLES, LAIT_DIR, _frames, _same_rows, load_directory, submit_lait
 from store.pg import PgStore
 from tests.postgres import database_url
 
@@ -106,3 +113,181 @@ def test_the_unchanged_check_on_duckdb(db: duckdb.DuckDBPyConnection) -> None:
         assert _unchanged_check(cur) == (True, False)
     finally:
         cur.close()
+
+
+# ------------------------------------------------ the "unchanged" decision, case by case, both backends
+# A tiny FICTIONAL extract (made-up measures and councils, not DfE figures), stored first; then a
+# variant of it is loaded under new file names. Each case runs on both backends, against an extract
+# whose fingerprint was kept with it and against one stored before fingerprints were kept (then the
+# rows are compared one by one, as before): the answer must be the same every time.
+
+FICTIONAL = "Fictional Borough (fictional data)"
+
+
+def _fictional_tables() -> dict[str, pd.DataFrame]:
+    values = pd.DataFrame(
+        [
+            ("FICT_CASELOAD", "2023", 2023, "year", "F01", 17.5, None),
+            ("FICT_CASELOAD", "2024", 2024, "year", "F01", 0.0, None),
+            ("FICT_CASELOAD", "2024", 2024, "year", "F02", None, "c"),
+            ("FICT_NEET", "2023/24", 2024, "split year", "F01", 12.13, None),
+            ("FICT_NEET", "2023/24", 2024, "split year", "F02", 30.0, None),
+        ],
+        columns=["measure", "period", "end_year", "period_kind", "la_code", "value", "missing_mark"],
+    )
+    measure = {c: None for c in MEASURE_COLUMNS} | {"topic": "Fictional", "dps": 1, "no_quartile": False,
+               "last_update": date(2025, 6, 1), "last_update_text": "45809", "next_update_text": "TBC"}  # fmt: skip
+    measures = pd.DataFrame(
+        [measure | {"measure": "FICT_CASELOAD", "name": "Fictional caseload", "polarity": "lower",
+                    "dictionary_row": 2},
+         measure | {"measure": "FICT_NEET", "name": "Fictional NEET", "polarity": "lower", "dictionary_row": 3}],
+        columns=MEASURE_COLUMNS,
+    ).astype({"dps": "Int16", "dictionary_row": "int64"})  # fmt: skip
+    areas = pd.DataFrame(
+        [("F01", FICTIONAL, "Fictional Region", "F80", "MD", "council", "current"),
+         ("F02", "Fictional Shire (fictional data)", "Fictional Region", "F80", "", "council", "current")],
+        columns=["la_code", "name", "region_name", "region_code", "la_type", "area_kind", "status"],
+    )  # fmt: skip
+    neighbours = pd.DataFrame(
+        [("2025", "May 2025", "F01", FICTIONAL, 1, "F02", "Very close", "current")],
+        columns=["grouping", "grouping_label", "la_code", "la_name", "neighbour_rank", "neighbour_code",
+                 "closeness", "section"],
+    )  # fmt: skip
+    return {"values": values, "measures": measures, "areas": areas, "neighbours": neighbours}
+
+
+def _extract(tables: dict[str, pd.DataFrame], tag: str) -> LaitData:
+    """The tables as a checked extract, from files named by `tag` (so never a duplicate by hash)."""
+    values = tables["values"].astype({"end_year": "Int16"})
+    value_table = pa.Table.from_pandas(values, preserve_index=False)
+    files = [LaitFile(role, f"fictional_{role}_{tag}.bin", f"fictional {role} {tag}".encode())
+             for role in ("values", "dictionary", "areas", "neighbours")]  # fmt: skip
+    return LaitData(
+        files, Problems("fictional"), value_table, tables["measures"], tables["areas"], tables["neighbours"]
+    )
+
+
+def _set(table: str, row: int, column: str, value: object) -> Callable[[dict[str, pd.DataFrame]], None]:
+    def change(tables: dict[str, pd.DataFrame]) -> None:
+        tables[table] = tables[table].astype({column: object}) if value is None else tables[table]
+        tables[table].loc[row, column] = value
+
+    return change
+
+
+def _rows(table: str, keep: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[dict[str, pd.DataFrame]], None]:
+    def change(tables: dict[str, pd.DataFrame]) -> None:
+        tables[table] = keep(tables[table]).reset_index(drop=True)
+
+    return change
+
+
+def _same(tables: dict[str, pd.DataFrame]) -> None:
+    """No change: the same rows re-saved."""
+
+
+CASES = [
+    ("re-saved with the same rows", _same, "unchanged"),
+    ("the same rows in another order", _rows("values", lambda v: v.iloc[::-1]), "unchanged"),
+    ("minus zero for zero (equal in SQL)", _set("values", 1, "value", -0.0), "unchanged"),
+    ("one value changed", _set("values", 0, "value", 18.5), "stored"),
+    ("a value changed in its last digit", _set("values", 3, "value", math.nextafter(12.13, 13.0)), "stored"),
+    ("a NULL value given a value", _set("values", 2, "value", 1.0), "stored"),
+    ("a value made NULL", _set("values", 4, "value", None), "stored"),
+    ("a missing mark made NULL", _set("values", 2, "missing_mark", None), "stored"),
+    ("an empty text made NULL", _set("areas", 1, "la_type", None), "stored"),
+    ("an empty text given a value", _set("areas", 1, "la_type", "SC"), "stored"),
+    ("one row more", _rows("values", lambda v: pd.concat([v, v.iloc[[0]].assign(la_code="F03")])), "stored"),
+    ("one row fewer", _rows("values", lambda v: v.iloc[:-1]), "stored"),
+    ("a row duplicated", _rows("values", lambda v: pd.concat([v, v.iloc[[0]]])), "stored"),
+    ("a row duplicated in place of another", _rows("values", lambda v: pd.concat([v.iloc[:-1], v.iloc[[0]]])),
+     "stored"),
+    ("only the dictionary changed", _set("measures", 1, "name", "Fictional NEET rate"), "stored"),
+    ("only a date in the dictionary", _set("measures", 0, "last_update", date(2025, 7, 1)), "stored"),
+    ("only a neighbour's rank", _set("neighbours", 0, "neighbour_rank", 2), "stored"),
+    ("only an area renamed", _set("areas", 0, "name", "Fictional City (fictional data)"), "stored"),
+]  # fmt: skip
+
+
+def _count(conn: Any, sql: str) -> int:
+    with conn.cursor() as cur:
+        row = cur.execute(sql).fetchone()
+    return int(row[0])
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["fingerprint kept", "stored before fingerprints"])
+@pytest.mark.parametrize(("case", "change", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_the_unchanged_decision_case_by_case(
+    store: Any, case: str, change: Callable[[dict[str, pd.DataFrame]], None], expected: str, kept: bool
+) -> None:
+    base = submit_lait(store, _extract(_fictional_tables(), "first"), "officer")
+    assert base.status == "stored", base.message
+    if not kept:  # as in a store whose extract was loaded before fingerprints were kept
+        with store.cursor() as cur:
+            cur.execute(f"DELETE FROM snapshot_fingerprint WHERE submission_id = {base.submission_id}")
+    tables = _fictional_tables()
+    change(tables)
+    submissions = _count(store, "SELECT count(*) FROM submission_log")
+    rows = _count(store, "SELECT count(*) FROM benchmark_value_entry")
+
+    outcome = submit_lait(store, _extract(tables, "again"), "officer")
+
+    assert outcome.status == expected, (case, outcome.message)
+    base_rows = f"SELECT count(*) FROM benchmark_value_entry WHERE submission_id = {base.submission_id}"
+    assert _count(store, base_rows) == len(_fictional_tables()["values"])  # never overwritten
+    if expected == "unchanged":
+        assert outcome.submission_id == base.submission_id and "nothing changed" in outcome.message
+        assert _count(store, "SELECT count(*) FROM submission_log") == submissions
+        assert _count(store, "SELECT count(*) FROM benchmark_value_entry") == rows
+    else:
+        assert outcome.submission_id is not None and outcome.submission_id > (base.submission_id or 0)
+        assert _count(store, "SELECT count(*) FROM benchmark_values") == len(tables["values"])
+        with store.cursor() as cur:
+            assert fingerprint.recorded(cur, outcome.submission_id) == fingerprint.of_frames(
+                _frames(_extract(tables, "again"))
+            )
+
+
+def test_an_old_extract_found_unchanged_row_by_row_keeps_its_fingerprint_for_next_time(store: Any) -> None:
+    base = submit_lait(store, _extract(_fictional_tables(), "first"), "officer")
+    with store.cursor() as cur:
+        cur.execute(f"DELETE FROM snapshot_fingerprint WHERE submission_id = {base.submission_id}")
+    assert submit_lait(store, _extract(_fictional_tables(), "again"), "officer").status == "unchanged"
+    with store.cursor() as cur:
+        kept = fingerprint.recorded(cur, base.submission_id or 0)
+    expected = fingerprint.of_frames(_frames(_extract(_fictional_tables(), "x")))
+    # PostgreSQL compared the rows (slow) and keeps the fingerprint; DuckDB hashes the stored rows in a
+    # blink and needs none.
+    assert kept == (expected if isinstance(store, PgStore) else None)
+    assert submit_lait(store, _extract(_fictional_tables(), "third"), "officer").status == "unchanged"
+
+
+def test_the_fingerprint_of_the_files_is_that_of_the_stored_rows(
+    lait_pg: PgStore, seed_duck: duckdb.DuckDBPyConnection
+) -> None:
+    """The fingerprint hashed in memory from the frames equals DuckDB's hash of the rows as stored,
+    and is the one kept with the extract on both backends."""
+    expected = fingerprint.of_frames(_frames(read_directory(LAIT_DIR)))
+    assert expected["benchmark_value_entry"].startswith("641070:")
+    current = int(seed_duck.execute("SELECT submission_id FROM _lait_current").fetchone()[0])  # type: ignore[index]
+    assert fingerprint.of_stored(seed_duck, current) == expected
+    assert fingerprint.recorded(seed_duck, current) == expected
+    with lait_pg.cursor() as cur:
+        on_pg = int(cur.execute("SELECT submission_id FROM _lait_current").fetchone()[0])  # type: ignore[index]
+        assert fingerprint.recorded(cur, on_pg) == expected
+
+
+_TYPE_NAMES = {"character varying": "VARCHAR", "double precision": "DOUBLE", "smallint": "SMALLINT",
+               "integer": "INTEGER", "date": "DATE", "boolean": "BOOLEAN"}  # fmt: skip
+
+
+@pytest.mark.parametrize("table", list(fingerprint.SNAPSHOT_COLUMNS))
+def test_the_fingerprinted_types_are_the_stored_columns_types(store: Any, table: str) -> None:
+    """Values are hashed cast to their column's type; a column retyped by a later migration fails here."""
+    with store.cursor() as cur:
+        found = cur.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND column_name <> 'submission_id' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    assert {c: _TYPE_NAMES.get(t, t) for c, t in found} == fingerprint.SNAPSHOT_COLUMNS[table]
