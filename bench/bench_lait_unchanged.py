@@ -7,7 +7,9 @@ the write lock meanwhile. Per backend, after a first load of the shipped extract
 - unchanged: the same rows under new file names (not a duplicate by hash): the "unchanged" decision;
 - changed: one value different, so stored as a new submission;
 - unchanged again: the same rows as the changed extract, now current (then the original is stored
-  again, also counted as "changed", so each round starts alike).
+  again, also counted as "changed", so each round starts alike);
+- in a store made here (not one named by --db): the current extract made one stored before
+  fingerprints were kept, then loaded again twice (compared row by row, then by fingerprint).
 
 Each is timed end to end (seconds) and for the time the process's write lock was held (which on
 PostgreSQL also spans the advisory lock every other server waits on). Median of --repeat runs.
@@ -42,6 +44,8 @@ from store.benchmark import LAIT_DIR, submit_lait  # noqa: E402
 from tests.postgres import database_url, server  # noqa: E402
 
 LOCK_HELD: list[float] = []
+OLD = "unchanged, stored before fingerprints"
+OLD_NEXT = "unchanged, the next time"
 
 
 def _timing_lock() -> Callable[..., object]:
@@ -84,11 +88,17 @@ def _timed(conn: object, data: LaitData, expected: str) -> tuple[float, float]:
     return total, sum(LOCK_HELD)
 
 
-def measure(target: str, data: LaitData, repeat: int) -> dict[str, tuple[float, float]]:
+def _forget_fingerprints(conn: object) -> None:
+    """Make the current extract one stored before fingerprints were kept (only in a store made here)."""
+    with conn.cursor() as cur:  # type: ignore[attr-defined]
+        cur.execute("DELETE FROM snapshot_fingerprint WHERE submission_id = (SELECT submission_id FROM _lait_current)")
+
+
+def measure(target: str, data: LaitData, repeat: int, made_here: bool) -> dict[str, tuple[float, float]]:
     conn = open_store(target)
+    rows: dict[str, list[tuple[float, float]]] = {"first load": [], "unchanged": [], "changed": [],
+                                                  "unchanged again": []}  # fmt: skip
     try:
-        rows: dict[str, list[tuple[float, float]]] = {"first load": [], "unchanged": [], "changed": [],
-                                                      "unchanged again": []}  # fmt: skip
         rows["first load"].append(_timed(conn, _renamed(data, "first"), "stored"))
         for i in range(repeat):
             rows["unchanged"].append(_timed(conn, _renamed(data, f"same{i}"), "unchanged"))
@@ -96,6 +106,10 @@ def measure(target: str, data: LaitData, repeat: int) -> dict[str, tuple[float, 
             rows["changed"].append(_timed(conn, _renamed(data, f"changed{i}", changed), "stored"))
             rows["unchanged again"].append(_timed(conn, _renamed(data, f"again{i}", changed), "unchanged"))
             rows["changed"].append(_timed(conn, _renamed(data, f"back{i}"), "stored"))  # the original again
+        if made_here:
+            _forget_fingerprints(conn)
+            rows[OLD] = [_timed(conn, _renamed(data, "old"), "unchanged")]
+            rows[OLD_NEXT] = [_timed(conn, _renamed(data, "old-next"), "unchanged")]
     finally:
         conn.close()
     return {k: (statistics.median(t for t, _ in v), statistics.median(h for _, h in v)) for k, v in rows.items()}
@@ -125,12 +139,13 @@ def main() -> None:
         targets = args.db or stack.enter_context(
             default_targets(Path(stack.enter_context(tempfile.TemporaryDirectory())))
         )
-        results = {("PostgreSQL" if is_url(t) else "DuckDB"): measure(t, data, args.repeat) for t in targets}
+        made_here = not args.db
+        results = {("PostgreSQL" if is_url(t) else "DuckDB"): measure(t, data, args.repeat, made_here) for t in targets}
     names = list(results)
-    print(f"\n{'seconds: total / lock held':28}" + "".join(f"{n:>24}" for n in names))
+    print(f"\n{'seconds: total / lock held':40}" + "".join(f"{n:>24}" for n in names))
     for case in next(iter(results.values())):
         cells = "".join(f"{results[n][case][0]:>12.3f} / {results[n][case][1]:>7.3f}" for n in names)
-        print(f"{case:28}{cells}")
+        print(f"{case:40}{cells}")
 
 
 if __name__ == "__main__":
