@@ -27,7 +27,7 @@ PAGES = [
 
 if not is_url(default_target()):  # a PostgreSQL database is made by IT (README, "PostgreSQL")
     ensure_default(default_target())  # first start: build the database from the seed data
-refresh_version()
+refresh_version(show_host=auth.was_admin())
 auth.announce_first_start()
 user = auth.current_user()
 if auth.can(user, "uploader"):

@@ -31,6 +31,7 @@ USER_KEY = "auth.user"
 STAMP_KEY = "auth.stamp"
 MESSAGE_KEY = "auth.message"
 _OIDC_SEEN = "auth.oidc_seen"
+_LAST_ROLE = "auth.last_role"  # the role this session had when the store last answered
 SIGN_IN_PAGE = "views/sign_in.py"
 
 
@@ -93,8 +94,18 @@ def client() -> str:
 
 def current_user() -> User | None:
     """The signed-in person with their role as it stands now, or None."""
-    if oidc_configured():
-        return _oidc_user()
+    user = _oidc_user() if oidc_configured() else _local_user()
+    st.session_state[_LAST_ROLE] = None if user is None else user.role
+    return user
+
+
+def was_admin() -> bool:
+    """Whether this session belonged to an admin when the store last answered: read without the
+    store, for the page shown when it cannot be reached (only admins are told where it is)."""
+    return st.session_state.get(_LAST_ROLE) == "admin"
+
+
+def _local_user() -> User | None:
     name = st.session_state.get(USER_KEY)
     if not name:
         return None

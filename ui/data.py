@@ -55,21 +55,23 @@ def _checked_latest_event() -> int:
 _RUN_VERSION = "ui.data.version"
 
 
-def refresh_version() -> int:
+def refresh_version(show_host: bool = False) -> int:
     """Read the data version once for this script run; dashboard.py calls it before any page.
 
     Writes happen in widget callbacks, which Streamlit runs before the script, so a version read
-    here already reflects them.
+    here already reflects them. When the store cannot be reached the run stops at a plain page: no
+    traceback, no password; where the store is goes to the server's log for IT, and to the page
+    only when `show_host` (an admin's session).
     """
     try:
         version = _checked_latest_event()
     except StoreUnreachable as exc:
-        # A plain page: no traceback, no password; the host goes to the server's log for IT.
         print(f"data store not reachable: {exc}", file=sys.stderr)
+        where = f" The store is {describe(default_target())}: {exc.reason}" if show_host else ""
         st.error(
             "The data store is not reachable just now, so the dashboard cannot show anything. "
             "Nothing has been lost. Please try again in a few minutes; if it goes on, tell the "
-            f"dashboard's administrator (the store is {describe(default_target())})."
+            f"dashboard's administrator.{where}"
         )
         st.stop()
     st.session_state[_RUN_VERSION] = version
