@@ -174,6 +174,7 @@ def main() -> int:
 
     with targets(args.db) as stores, tempfile.TemporaryDirectory() as tmp_name:
         print(stores_line(stores))
+        page(stores[0], 1)  # not counted: the first pages run in a process import and build more
         pages = {backend(t): page(t, args.repeat) for t in stores}
         read, steps = load(stores, Path(tmp_name), args.loads)
     print(f"\nLoading the national files: read and check {read:.2f} s (median of {args.loads}, no store involved)")
