@@ -19,6 +19,8 @@ comparing rows, never to a wrong answer.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +54,19 @@ SNAPSHOT_COLUMNS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 Fingerprints = dict[str, str]
+_HASHER_LOCK = threading.Lock()
+
+
+@functools.cache
+def _database() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()  # in memory: no file, no store
+
+
+def _hasher() -> duckdb.DuckDBPyConnection:
+    """A private cursor on one in-memory DuckDB per process (opening a database costs ~0.1 s; a cursor
+    nothing); frames registered on it are seen by it alone."""
+    with _HASHER_LOCK:
+        return _database().cursor()
 
 
 def _summary(rows_hashed: str) -> str:
@@ -66,7 +81,7 @@ def _text(rows: list[tuple[Any, ...]]) -> str:
 def of_frames(frames: Mapping[str, Any]) -> Fingerprints:
     """Table -> fingerprint of the rows the frames (named as in SNAPSHOT_SOURCES) would store, each
     value cast to its column's type. A private in-memory DuckDB does the hashing: no store is read."""
-    conn = duckdb.connect()
+    conn = _hasher()
     try:
         found: Fingerprints = {}
         for table, source in SNAPSHOT_SOURCES.items():
