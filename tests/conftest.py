@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 import pytest
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tests.helpers import Pages
 
 DATA = Path(__file__).parent / "data"
+T = TypeVar("T", bound="str | Path")
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +46,9 @@ def db(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     conn.close()
 
 
-def _app_on(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The app pointed at the database `path`, from empty Streamlit caches, cleared again after."""
+def _app_on(path: T, monkeypatch: pytest.MonkeyPatch) -> Iterator[T]:
+    """The app pointed at the store `path` (a DuckDB file or a PostgreSQL URL), from empty Streamlit
+    caches, cleared again after."""
     import streamlit as st
 
     monkeypatch.setenv("DASHBOARD_DB", str(path))
@@ -64,29 +66,12 @@ def app_db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 @pytest.fixture
-def pages(app_db: Path) -> Pages:
-    """The dashboard's pages under AppTest on a private seed copy, opened signed out or as a role:
-    `pages.open("views/upload.py", "uploader")`; `pages.app(role, script=...)` for an unrun AppTest."""
-    from tests.helpers import Pages  # imports Streamlit and the UI: only for tests that open pages
-
-    return Pages(app_db)
-
-
-@pytest.fixture
 def empty_app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """For AppTest: a store with its schema and nothing in it (a council's first start, before any
     upload), with empty Streamlit caches."""
     path = tmp_path / "empty.duckdb"
     connect(path).close()
     yield from _app_on(path, monkeypatch)
-
-
-@pytest.fixture
-def empty_pages(empty_app_db: Path) -> Pages:
-    """Like `pages`, on a store with nothing in it yet."""
-    from tests.helpers import Pages
-
-    return Pages(empty_app_db)
 
 
 # --- One store fixture, two backends (issue 11): the DuckDB file and a throwaway PostgreSQL ---------
@@ -115,18 +100,22 @@ def pg_server() -> Iterator[str]:
 _PG_DATABASES = iter(range(1, 1_000_000))
 
 
-@pytest.fixture
-def pg_url(request: pytest.FixtureRequest) -> str:
-    """The URL of a fresh database for one test, copied from the seed template."""
+def pg_copy(base: str, template: str) -> str:
+    """The URL of a fresh database on the server of `base`, copied from the database `template`."""
     import psycopg
 
     from tests.postgres import database_url
 
-    base = request.getfixturevalue("pg_server")
     name = f"test_{next(_PG_DATABASES)}"
     with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE seed_template")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     return database_url(base, name)
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh database for one test, copied from the seed template."""
+    return pg_copy(request.getfixturevalue("pg_server"), "seed_template")
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
@@ -147,3 +136,95 @@ def store(store_target: str | Path) -> Iterator[object]:
     opened = open_store(store_target)
     yield opened
     opened.close()
+
+
+def pg_template(base: str, name: str, fill: Callable[[object], object], template: str = "template0") -> str:
+    """Make the database `name` from `template`, migrated (PgStore) and filled by `fill(store)`; per-test
+    copies of it (pg_copy) then cost a file copy, not a load. Returns `name`."""
+    import psycopg
+
+    from store.pg import PgStore
+    from tests.postgres import database_url
+
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    made = PgStore(database_url(base, name))
+    try:
+        fill(made)
+    finally:
+        made.close()
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_lait_template(pg_server: str) -> str:
+    """A template database: the seed template plus the whole shipped DfE LAIT extract and its KPI
+    mapping (641,070 values, ~6 s to load), as the DuckDB seed file holds them. Copy it: `lait_pg_url`."""
+    from store.benchmark import load_directory
+
+    def fill(made: object) -> None:
+        outcomes = load_directory(made, user="seed", note="DfE LAIT data shipped in data/lait")  # type: ignore[arg-type]
+        assert [o.status for o in outcomes] == ["stored", "stored"], [o.message for o in outcomes]
+
+    return pg_template(pg_server, "lait_template", fill, template="seed_template")
+
+
+@pytest.fixture
+def lait_pg_url(pg_server: str, pg_lait_template: str) -> str:
+    """A fresh PostgreSQL database for one test holding what the DuckDB seed file holds, LAIT included."""
+    return pg_copy(pg_server, pg_lait_template)
+
+
+@pytest.fixture(scope="session")
+def pg_empty_template(pg_server: str) -> str:
+    """A template database with the schema and nothing in it (a council's first start)."""
+    return pg_template(pg_server, "empty_template", lambda made: None)
+
+
+# --- The dashboard's pages under AppTest, on both backends ------------------------------------------
+
+
+@pytest.fixture
+def app_target(store_target: str | Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str | Path]:
+    """For AppTest on each backend: the app pointed at a private seed store (`store_target`: a DuckDB
+    file or a PostgreSQL URL, no LAIT on PostgreSQL), from empty Streamlit caches."""
+    yield from _app_on(store_target, monkeypatch)
+
+
+@pytest.fixture
+def pages(app_target: str | Path) -> Pages:
+    """The dashboard's pages under AppTest on a private seed store, on each backend, opened signed out
+    or as a role: `pages.open("views/upload.py", "uploader")`; `pages.app(role, script=...)` for an
+    unrun AppTest; `with pages.store() as s:` to read or change the store beside the app."""
+    from tests.helpers import Pages  # imports Streamlit and the UI: only for tests that open pages
+
+    return Pages(app_target)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def lait_pages(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
+    """Like `pages`, with the whole DfE LAIT extract on both backends (the Benchmarking page)."""
+    from tests.helpers import Pages
+
+    target = request.getfixturevalue("db_path" if request.param == "duckdb" else "lait_pg_url")
+    for pointed in _app_on(target, monkeypatch):
+        yield Pages(pointed)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def empty_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """A store with its schema and nothing in it, on each backend."""
+    if request.param == "postgresql":
+        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_empty_template"))
+    path = tmp_path / "empty.duckdb"
+    connect(path).close()
+    return path
+
+
+@pytest.fixture
+def empty_pages(empty_target: str | Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
+    """Like `pages`, on a store with nothing in it yet (a council's first start, before any upload)."""
+    from tests.helpers import Pages
+
+    for pointed in _app_on(empty_target, monkeypatch):
+        yield Pages(pointed)

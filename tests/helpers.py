@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from store import accounts, connect
+from store import accounts
+from store.backend import Store, is_url, open_store
 from ui import auth
 
 ROOT = Path(__file__).resolve().parent.parent
+R = TypeVar("R")
 
 
 def xlsx(rows: Sequence[Sequence[object]], sheet: str = "Data") -> bytes:
@@ -56,25 +60,45 @@ PEOPLE = {"viewer": "viewer-person", "uploader": "uploader-person", "admin": "ro
 
 
 class Pages:
-    """The dashboard's pages under AppTest, on one test's database, as someone with a role.
+    """The dashboard's pages under AppTest, on one test's store, as someone with a role.
+
+    The store is a DuckDB file or a PostgreSQL database (`target`: a path or a postgresql:// URL), so
+    the same page test runs on both backends; tests reach it only through `store()`, which opens it as
+    the dashboard and the command line do (store.backend.open_store).
 
     One way to be signed in: an account in the store (made if missing) and the session naming it, as
     `ui.auth` leaves it after a successful sign-in. The sign-in form itself is tested on its own
     (tests/test_auth_pages.py); every other page test starts signed in this way, or signed out."""
 
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
+    def __init__(self, target: str | Path) -> None:
+        self.target = target
+
+    @property
+    def backend(self) -> str:
+        """ "postgresql" or "duckdb": for the odd assertion that names a backend's own wording."""
+        return "postgresql" if is_url(self.target) else "duckdb"
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The test's store, opened beside the running app as another process would, closed after."""
+        opened = open_store(self.target)
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """`fn(store, *args, **kwargs)` on a store opened for this one call: `pages.call(history.listing)`."""
+        with self.store() as opened:
+            return fn(opened, *args, **kwargs)
 
     def account(self, role: str, name: str | None = None) -> accounts.Account:
         """The account `name` (default: PEOPLE[role]), made with `role` if it does not exist."""
-        conn = connect(self.db_path)
-        try:
-            if accounts.get(conn, "root") is None:  # first start is over: an admin exists
-                accounts.add(conn, "root", "admin", PASSWORD, by="test")
+        with self.store() as opened:
+            if accounts.get(opened, "root") is None:  # first start is over: an admin exists
+                accounts.add(opened, "root", "admin", PASSWORD, by="test")
             username = name or PEOPLE[role]
-            return accounts.get(conn, username) or accounts.add(conn, username, role, PASSWORD, by="test")
-        finally:
-            conn.close()
+            return accounts.get(opened, username) or accounts.add(opened, username, role, PASSWORD, by="test")
 
     def app(self, role: str | None = None, *, script: str = "dashboard.py", name: str | None = None) -> AppTest:
         """`script` under AppTest, not yet run, signed in with `role` (None: signed out)."""

@@ -7,7 +7,6 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from store import connect
 from store.writes import submit_settings
 from tests.helpers import Pages, in_navigation, shown
 from ui import a11y
@@ -59,11 +58,7 @@ def test_statement_names_the_axe_core_the_tests_run() -> None:
 
 
 def test_statement_is_open_to_everyone_even_when_viewing_needs_sign_in(pages: Pages) -> None:
-    conn = connect(pages.db_path)
-    try:
-        submit_settings(conn, {"viewing": "sign-in"}, "test")
-    finally:
-        conn.close()
+    pages.call(submit_settings, {"viewing": "sign-in"}, "test")
     at = pages.app().run()
     assert not in_navigation(at, "views/overview.py")  # the board is closed to someone not signed in
     at.switch_page("views/accessibility.py").run()

@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -24,9 +23,10 @@ from streamlit.testing.v1 import AppTest
 from loaders.ingest import read_bytes
 from reports import board_pack, excel, pdf
 from reports.safe_text import to_safe_csv
-from store import connect, history
+from store import history
 from store.queries import catalogue
 from store.writes import submit_settings
+from tests.helpers import Pages
 
 LINK = "[click](https://evil.example/a)"
 IMAGE = "![pixel](https://evil.example/p.png)"
@@ -65,17 +65,15 @@ def hostile_workbook() -> bytes:
 
 
 @pytest.fixture
-def hostile_db(empty_app_db: Path) -> Iterator[Path]:
-    conn = connect(empty_app_db)
-    try:
-        submit_settings(conn, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "setup")
+def hostile(empty_pages: Pages) -> Pages:
+    """The fictional council's store, on each backend, holding only the hostile plan and KPIs."""
+    with empty_pages.store() as store:
+        submit_settings(store, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "setup")
         data = hostile_workbook()
-        parsed = read_bytes(data, "hostile.xlsx", catalogue=catalogue(conn), default_la="999")
+        parsed = read_bytes(data, "hostile.xlsx", catalogue=catalogue(store), default_la="999")
         assert parsed.ok, parsed.problems.errors
-        assert history.store_upload(conn, parsed, data, history.Actor("setup", "admin")).status == "stored"
-    finally:
-        conn.close()
-    yield empty_app_db
+        assert history.store_upload(store, parsed, data, history.Actor("setup", "admin")).status == "stored"
+    return empty_pages
 
 
 def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
@@ -122,10 +120,8 @@ def check_page(at: AppTest) -> dict[str, int]:
     return seen
 
 
-def open_page(db_path: Path, page: str, query: dict[str, str]) -> AppTest:
-    from tests.helpers import Pages
-
-    at = Pages(db_path).app("admin")
+def open_page(pages: Pages, page: str, query: dict[str, str]) -> AppTest:
+    at = pages.app("admin")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -135,33 +131,29 @@ def open_page(db_path: Path, page: str, query: dict[str, str]) -> AppTest:
     return at
 
 
-def test_every_page_shows_markup_from_data_as_text(hostile_db: Path) -> None:
+def test_every_page_shows_markup_from_data_as_text(hostile: Pages) -> None:
     totals = {"markdown": 0, "plotly": 0}
     for page in PAGES:
         query = {"kpi": "EVIL_KPI"} if "kpi_trends" in page else {"action": "1.1"} if "plan_explorer" in page else {}
-        seen = check_page(open_page(hostile_db, page, query))
+        seen = check_page(open_page(hostile, page, query))
         totals = {k: totals[k] + seen[k] for k in totals}
     assert totals["markdown"] > 0 and totals["plotly"] > 0  # the data was on screen, escaped
 
 
-def pack_of(db_path: Path) -> board_pack.BoardPack:
-    conn = connect(db_path)
-    try:
-        return board_pack.build(conn, date(2017, 2, 1), date(2016, 11, 1))
-    finally:
-        conn.close()
+def pack_of(pages: Pages) -> board_pack.BoardPack:
+    return pages.call(board_pack.build, date(2017, 2, 1), date(2016, 11, 1))
 
 
-def test_the_excel_pack_holds_the_text_exactly(hostile_db: Path) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(excel.to_xlsx(pack_of(hostile_db))))
+def test_the_excel_pack_holds_the_text_exactly(hostile: Pages) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(excel.to_xlsx(pack_of(hostile))))
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     text = "\n".join(cells)
     assert any(ACTION in c for c in cells) and any(KPI_NAME in c for c in cells)
     assert "\\[" not in text and "&lt;" not in text  # no escapes leak into a spreadsheet
 
 
-def test_the_pdf_pack_shows_the_text_and_links_nowhere(hostile_db: Path) -> None:
-    reader = PdfReader(io.BytesIO(pdf.to_pdf(pack_of(hostile_db))))
+def test_the_pdf_pack_shows_the_text_and_links_nowhere(hostile: Pages) -> None:
+    reader = PdfReader(io.BytesIO(pdf.to_pdf(pack_of(hostile))))
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     flat = re.sub(r"\s+", "", text)
     for shown in (LINK, ANCHOR, "<img"):
@@ -172,11 +164,8 @@ def test_the_pdf_pack_shows_the_text_and_links_nowhere(hostile_db: Path) -> None
             assert "evil.example" not in str(action.get("/URI", ""))
 
 
-def test_the_csv_holds_the_text_exactly(hostile_db: Path) -> None:
-    conn = connect(hostile_db)
-    try:
-        frame = conn.execute("SELECT kpi_code, name FROM kpis").df()
-    finally:
-        conn.close()
+def test_the_csv_holds_the_text_exactly(hostile: Pages) -> None:
+    with hostile.store() as store:
+        frame = store.execute("SELECT kpi_code, name FROM kpis").df()
     csv = pd.read_csv(io.BytesIO(to_safe_csv(frame)), encoding="utf-8-sig")
     assert list(csv["name"]) == [KPI_NAME]

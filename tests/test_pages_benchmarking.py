@@ -1,4 +1,5 @@
-"""The Benchmarking page through the real dashboard script (AppTest), on the default database."""
+"""The Benchmarking page through the real dashboard script (AppTest), on the seed store with the whole
+DfE LAIT extract, as a DuckDB file and as a PostgreSQL database (`lait_pages`)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ def _shown(at: AppTest) -> str:
     return "\n".join(shown(e) for e in (*at.markdown, *at.caption, *at.info))
 
 
-def test_opens_on_the_home_council_and_the_caseload_measure(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_opens_on_the_home_council_and_the_caseload_measure(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     assert not at.exception
     assert at.title[0].value == "Compare with other councils"
     assert at.selectbox(key="benchmarking.council").value == "394"
@@ -33,8 +34,8 @@ def test_opens_on_the_home_council_and_the_caseload_measure(pages: Pages) -> Non
     assert "Shown beside the local KPI SW_CASELOAD_AVG" in text
 
 
-def test_every_chart_has_its_table_and_download(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_every_chart_has_its_table_and_download(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     assert len(at.get("plotly_chart")) == 3
     assert len(at.get("download_button")) == 3
     comparison = at.dataframe[0].value.set_index("Period")
@@ -46,8 +47,8 @@ def test_every_chart_has_its_table_and_download(pages: Pages) -> None:
     assert len(everyone) == 153 and set(everyone["Period"]) == {"2025"}
 
 
-def test_search_a_measure_by_the_words_of_its_description(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_search_a_measure_by_the_words_of_its_description(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.text_input(key="benchmarking.search").set_value("care leavers education employment").run()
     measure = at.selectbox(key="benchmarking.measure")
     assert "CareLeaverEET" in measure.options or any("Education, Employment" in o for o in measure.options)
@@ -59,8 +60,8 @@ def test_search_a_measure_by_the_words_of_its_description(pages: Pages) -> None:
     assert "Shown beside the local KPI CL_NEET on the KPI trends page, as 100 - value" in text
 
 
-def test_older_neighbour_groups_can_be_chosen(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_older_neighbour_groups_can_be_chosen(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.selectbox(key="benchmarking.grouping").set_value("2021").run()
     assert not at.exception
     text = _shown(at)
@@ -69,8 +70,8 @@ def test_older_neighbour_groups_can_be_chosen(pages: Pages) -> None:
     assert "Rotherham" not in at.dataframe[0].value.columns  # only in the 2025 groups
 
 
-def test_a_measure_with_no_better_direction_is_not_ranked(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_a_measure_with_no_better_direction_is_not_ranked(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.selectbox(key="benchmarking.topic").set_value("Children's Services Workforce").run()
     at.selectbox(key="benchmarking.measure").set_value("Social_Work_Starters").run()
     assert not at.exception
@@ -79,15 +80,15 @@ def test_a_measure_with_no_better_direction_is_not_ranked(pages: Pages) -> None:
     assert len(at.get("plotly_chart")) == 2  # comparison and every council; no rank chart
 
 
-def test_words_matching_nothing_say_so(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_words_matching_nothing_say_so(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.text_input(key="benchmarking.search").set_value("zebra crossing patrols").run()
     assert not at.exception
     assert "No measure matches those words" in at.warning[0].value
 
 
-def test_another_council_including_one_that_no_longer_exists(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_another_council_including_one_that_no_longer_exists(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.selectbox(key="benchmarking.council").set_value("909").run()  # Cumbria, split in 2023
     assert not at.exception
     assert "Cumbria" in _shown(at)

@@ -1,4 +1,6 @@
-"""The board pages (overview, plan explorer, KPI trends) under AppTest: every page, every filter."""
+"""The board pages (overview, plan explorer, KPI trends) under AppTest: every page, every filter, on DuckDB
+and on PostgreSQL (the `pages` fixture), so both show the board the same headline numbers (from the
+Sunderland 2017 progress report)."""
 
 from __future__ import annotations
 
@@ -173,6 +175,7 @@ def test_plan_explorer_each_filter(pages: Pages, key: str, value: object, expect
 
 def test_plan_explorer_filters_combine(pages: Pages) -> None:
     at = pages.open("views/plan_explorer.py")
+    assert "Principal Social Worker" in at.multiselect(key="explorer.lead").options
     _ok(at.checkbox(key="explorer.overdue").check().run())
     _ok(at.multiselect(key="explorer.rating").set_value(["A"]).run())
     _ok(at.text_input(key="explorer.search").set_value("early help").run())
@@ -241,6 +244,7 @@ def test_kpi_trends_return_interviews(pages: Pages) -> None:
     assert any("off target (target 100%" in _text(c) for c in at.caption)
     assert at.dataframe[0].value["Value"].tolist() == [37.0, 78.0]
     assert at.dataframe[1].value["Action"].tolist() == ["3.13"]  # the action this KPI evidences
+    assert len(at.get("plotly_chart")) == 1
 
 
 def test_kpi_trends_small_multiples(pages: Pages) -> None:

@@ -1,4 +1,4 @@
-"""The Board pack page through the real dashboard script (AppTest)."""
+"""The Board pack page through the real dashboard script (AppTest), on DuckDB and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from store import accounts, audit, connect
+from store import accounts, audit
 from store.commentary import current_narratives, kpi_commentary_history
 from tests.helpers import Pages
 from tests.helpers import shown as _shown
@@ -45,13 +45,10 @@ def test_uploader_edits_and_saves_a_summary_as_a_new_version(pages: Pages) -> No
     at.button(key="board_pack.save_narratives").click().run()
     assert not at.exception
     assert "Saved the summary for priority 3." in _shown(at.success[0].value)
-    conn = connect(pages.db_path)
-    try:
-        assert current_narratives(conn, FEB17, NOV16) == {3: "3.10, case chronologies, remains Amber."}
-        logged = audit.entries(conn, action="narrative_save")
+    with pages.store() as store:
+        assert current_narratives(store, FEB17, NOV16) == {3: "3.10, case chronologies, remains Amber."}
+        logged = audit.entries(store, action="narrative_save")
         assert list(logged["username"]) == ["ann"]
-    finally:
-        conn.close()
     at.button(key="board_pack.save_narratives").click().run()
     assert "Nothing had changed." in _shown(at.success[0].value)
 
@@ -64,11 +61,7 @@ def test_uploader_saves_kpi_commentary(pages: Pages) -> None:
     at.button(key="board_pack.save_commentary").click().run()
     assert not at.exception
     assert "Commentary saved." in _shown(at.success[0].value)
-    conn = connect(pages.db_path)
-    try:
-        history = kpi_commentary_history(conn, "CL_NEET", FEB17)
-    finally:
-        conn.close()
+    history = pages.call(kpi_commentary_history, "CL_NEET", FEB17)
     assert list(history["text"]) == ["=ELEET team started in January."]
     assert list(history["saved_by"]) == ["ann"]
 
@@ -78,21 +71,15 @@ def test_saving_checks_the_role_again_when_the_click_arrives(pages: Pages) -> No
     at = pages.open(PAGE, "uploader", name="ann")
     key = "board_pack.narrative.2017-02.2016-11.3"
     at.text_area(key=key).set_value("Written before the role changed.").run()
-    conn = connect(pages.db_path)
-    try:
-        accounts.set_role(conn, "ann", "viewer", by="root")
-    finally:
-        conn.close()
+    with pages.store() as store:
+        accounts.set_role(store, "ann", "viewer", by="root")
     at.button(key="board_pack.save_narratives").click().run()
     assert not at.exception
     assert "Saving summaries needs the uploader role." in _shown(at.error[0].value)
-    conn = connect(pages.db_path)
-    try:
-        assert current_narratives(conn, FEB17, NOV16) == {}
-        refused = audit.entries(conn, action="narrative_save")
+    with pages.store() as store:
+        assert current_narratives(store, FEB17, NOV16) == {}
+        refused = audit.entries(store, action="narrative_save")
         assert refused["outcome"].tolist() == ["refused"] and refused["username"].tolist() == ["ann"]
-    finally:
-        conn.close()
 
 
 def test_a_viewer_account_cannot_save(pages: Pages) -> None:

@@ -41,12 +41,31 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(_demo_module().build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb"))
 
 
-@pytest.fixture
-def demo(demo_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: str) -> str:
+    """The fictional council on PostgreSQL, stored by the same builder step as the DuckDB file (no LAIT
+    on either). Copy it."""
+    from cli.demo import DEMO_COUNCIL, DEMO_FILES, DEMO_NOTE, DEMO_USER
+    from cli.seed import store_workbooks
+    from tests.conftest import pg_template
+
+    return pg_template(
+        pg_server, "demo_template", lambda made: store_workbooks(made, DEMO_COUNCIL, DEMO_FILES, DEMO_USER, DEMO_NOTE)
+    )
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def demo(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
+    """The fictional council's pages under AppTest, on a private copy of its store on each backend."""
     import streamlit as st
 
-    target = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db_file, target)
+    from tests.conftest import pg_copy
+
+    if request.param == "duckdb":
+        target: str | Path = tmp_path / "demo.duckdb"
+        shutil.copy(request.getfixturevalue("demo_db_file"), target)
+    else:
+        target = pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
     monkeypatch.setenv("DASHBOARD_DB", str(target))
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -78,8 +97,8 @@ def _open_spc(pages: Pages, code: str, role: str | None = None) -> AppTest:
 # ---------------------------------------------------------------- the seed council: published figures
 
 
-def test_published_figures_sit_on_the_local_time_axis(pages: Pages) -> None:
-    at = pages.open(PAGE)
+def test_published_figures_sit_on_the_local_time_axis(lait_pages: Pages) -> None:
+    at = lait_pages.open(PAGE)
     at.selectbox(key="kpi.code").set_value("SW_CASELOAD_AVG").run()
     assert not at.exception
     traces = _traces(at)
@@ -146,25 +165,19 @@ def test_uploader_rebases_the_limits_with_a_reason(demo: Pages) -> None:
     assert "Variation: Common cause · Assurance: Hit and miss" in fig["layout"]["title"]["text"]
     assert any("Limits recalculated from Apr 2025" in a.get("text", "") for a in fig["layout"]["annotations"])
     assert "Limits are recalculated from each rebase date" in _captions(at)
-    conn = connect(demo.db_path)
-    try:
-        stored = rebases(conn, "DEMO_RETURN_INTERVIEWS")
+    with demo.store() as store:
+        stored = rebases(store, "DEMO_RETURN_INTERVIEWS")
         assert list(stored["reason"]) == ["New service started (2.2)"]
         assert list(stored["saved_by"]) == ["uploader-person"]
-        assert list(audit.entries(conn, action="spc_rebase")["username"]) == ["uploader-person"]
-    finally:
-        conn.close()
+        assert list(audit.entries(store, action="spc_rebase")["username"]) == ["uploader-person"]
     at.button(key="kpi.rebase.DEMO_RETURN_INTERVIEWS.take_away").click().run()  # no reason given
     assert "Say why" in shown(at.error[0])
     at.text_input(key="kpi.rebase.DEMO_RETURN_INTERVIEWS.remove_reason").set_value("Entered by mistake").run()
     at.button(key="kpi.rebase.DEMO_RETURN_INTERVIEWS.take_away").click().run()
     assert "Improvement (high)" in _figure(at)["layout"]["title"]["text"]
-    conn = connect(demo.db_path)
-    try:
-        assert rebases(conn, "DEMO_RETURN_INTERVIEWS").empty
-        assert list(rebase_history(conn, "DEMO_RETURN_INTERVIEWS")["change"]) == ["taken away", "set"]
-    finally:
-        conn.close()
+    with demo.store() as store:
+        assert rebases(store, "DEMO_RETURN_INTERVIEWS").empty
+        assert list(rebase_history(store, "DEMO_RETURN_INTERVIEWS")["change"]) == ["taken away", "set"]
 
 
 def test_a_rebase_needs_a_reason(demo: Pages) -> None:
@@ -172,11 +185,7 @@ def test_a_rebase_needs_a_reason(demo: Pages) -> None:
     at.selectbox(key="kpi.rebase.DEMO_RETURN_INTERVIEWS.month").set_value(date(2025, 4, 1)).run()
     at.button(key="kpi.rebase.DEMO_RETURN_INTERVIEWS.save").click().run()
     assert "Say why" in shown(at.error[0])
-    conn = connect(demo.db_path)
-    try:
-        assert rebases(conn, "DEMO_RETURN_INTERVIEWS").empty
-    finally:
-        conn.close()
+    assert demo.call(rebases, "DEMO_RETURN_INTERVIEWS").empty
 
 
 @pytest.mark.parametrize("role", [None, "viewer"])

@@ -10,13 +10,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts.upload import compared
 from loaders.ingest import read_bytes
-from store import accounts, audit, connect, history
+from store import accounts, audit, history
+from store.backend import Store
 from store.plan_queries import kpi_series
 from store.queries import catalogue
 from store.writes import changes, submit_settings
@@ -44,14 +44,6 @@ OIDC_SECRETS = {
     },
     "roles": {"claim": "groups", "admin": ["grp-admins"], "uploader": ["grp-performance"], "viewer": ["grp-staff"]},
 }
-
-
-def with_db(db_path: Path, fn, *args):  # type: ignore[no-untyped-def]
-    conn = connect(db_path)
-    try:
-        return fn(conn, *args)
-    finally:
-        conn.close()
 
 
 def oidc_app(groups: list[str] | None, script: str = "dashboard.py") -> AppTest:
@@ -86,7 +78,9 @@ def test_local_role_by_page(pages: Pages, role: str | None, page: str) -> None:
      (["grp-staff", "grp-admins"], "admin")],
 )  # fmt: skip
 @pytest.mark.parametrize("page", ["views/upload.py", "views/history.py", "views/audit_log.py", "views/users.py"])
-def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, role: str | None, page: str) -> None:
+def test_identity_provider_role_by_page(
+    app_target: object, groups: list[str] | None, role: str | None, page: str
+) -> None:
     at = oidc_app(groups, page).run()
     assert not at.exception, at.exception
     assert denied(at) is not (RANK[role] >= RANK[PAGES[page]])
@@ -95,14 +89,14 @@ def test_identity_provider_role_by_page(app_db: Path, groups: list[str] | None, 
 
 
 def test_store_account_overrides_claims_and_disabling_shuts_out(pages: Pages) -> None:
-    with_db(pages.db_path, lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
+    pages.call(lambda c: accounts.add(c, "pat@northmoor.example", "admin", None, by="test"))
     at = oidc_app(["grp-staff"], "views/users.py").run()
     assert not denied(at)
     pages.account("admin")
-    with_db(pages.db_path, lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
+    pages.call(lambda c: accounts.disable(c, "pat@northmoor.example", by="root"))
     at.run()
     assert denied(at)
-    signed_in = with_db(pages.db_path, lambda c: audit.entries(c, action="sign_in"))
+    signed_in = pages.call(lambda c: audit.entries(c, action="sign_in"))
     assert list(signed_in["outcome"]) == ["no role", "ok"] and signed_in["target"].iloc[0] == "pat@northmoor.example"
 
 
@@ -125,16 +119,16 @@ def test_upload_preview_confirm_then_rollback(pages: Pages) -> None:
     assert (observations["new"], observations["changed"]) == (4, 0)
     preview = frame_with(at, "In this file")
     assert set(preview["Change"]) == {"new"} and 93 in set(preview["In this file"])
-    before = with_db(pages.db_path, history.listing)
+    before = pages.call(history.listing)
     at.text_input(key="upload.note").set_value("March return")
     at.button(key="upload.confirm").click()
     at.run()
     assert any("Stored as submission" in s.value for s in at.success)
-    after = with_db(pages.db_path, history.listing)
+    after = pages.call(history.listing)
     assert len(after) == len(before) + 1
     new = after.iloc[0]
     assert (new["submitted_by"], new["status"], new["note"]) == ("uploader-person", "active", "March return")
-    assert with_db(pages.db_path, lambda c: audit.entries(c, action="upload"))["outcome"].tolist() == ["stored"]
+    assert pages.call(lambda c: audit.entries(c, action="upload"))["outcome"].tolist() == ["stored"]
 
     # The same file again: nothing new to store.
     at = upload(at, "again.xlsx", (GOOD / "fictional_monthly_kpis.xlsx").read_bytes())
@@ -148,10 +142,10 @@ def test_upload_preview_confirm_then_rollback(pages: Pages) -> None:
     admin.button(key="history.rollback").click()
     admin.run()
     assert any("rolled back" in s.value for s in admin.success)
-    assert with_db(pages.db_path, history.listing).iloc[0]["status"] == "rolled back"
+    assert pages.call(history.listing).iloc[0]["status"] == "rolled back"
     admin.button(key="history.reapply").click()
     admin.run()
-    assert with_db(pages.db_path, history.listing).iloc[0]["status"] == "active"
+    assert pages.call(history.listing).iloc[0]["status"] == "active"
 
 
 def test_confirm_checks_the_role_again_when_the_click_arrives(pages: Pages) -> None:
@@ -162,14 +156,14 @@ def test_confirm_checks_the_role_again_when_the_click_arrives(pages: Pages) -> N
         (GOOD / "fictional_monthly_kpis.xlsx").read_bytes(),
     )
     assert at.button(key="upload.confirm")
-    before = len(with_db(pages.db_path, history.listing))
-    with_db(pages.db_path, lambda c: accounts.set_role(c, "uploader-person", "viewer", by="root"))
+    before = len(pages.call(history.listing))
+    pages.call(lambda c: accounts.set_role(c, "uploader-person", "viewer", by="root"))
     at.button(key="upload.confirm").click()
     at.run()
     assert not at.exception, at.exception
-    assert len(with_db(pages.db_path, history.listing)) == before
+    assert len(pages.call(history.listing)) == before
     assert "Upload the month's data" not in [t.value for t in at.title]  # a viewer is not offered the page
-    refused = with_db(pages.db_path, lambda c: audit.entries(c, action="upload"))
+    refused = pages.call(lambda c: audit.entries(c, action="upload"))
     assert refused["outcome"].tolist() == ["refused"] and refused["username"].tolist() == ["uploader-person"]
 
 
@@ -178,20 +172,20 @@ def test_refused_file_shows_plain_message_and_is_audited(pages: Pages) -> None:
     at = upload(at, "chart.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     assert not at.exception
     assert "Not a spreadsheet" in at.error[0].value
-    logged = with_db(pages.db_path, lambda c: audit.entries(c, action="upload_refused"))
+    logged = pages.call(lambda c: audit.entries(c, action="upload_refused"))
     assert logged["target"].tolist() == ["chart.xlsx"] and logged["username"].tolist() == ["uploader-person"]
 
 
 def test_invalid_file_lists_every_problem_and_stores_nothing(pages: Pages) -> None:
     data = workbook({"RETURN_INTERVIEWS": {"2017-03": "ninety"}, "CL_NEET": {"not a month": 4}})
-    before = len(with_db(pages.db_path, history.listing))
+    before = len(pages.call(history.listing))
     at = upload(pages.app("uploader", script="views/upload.py").run(), "bad.xlsx", data)
     assert "must be fixed" in at.error[0].value
     report = frame_with(at, "Severity")
     assert len(report[report["Severity"] == "error"]) >= 2
     assert {"Sheet", "Row", "Column", "Found", "Expected"} <= set(report.columns)
     assert not [b for b in at.button if b.key == "upload.confirm"]
-    assert len(with_db(pages.db_path, history.listing)) == before
+    assert len(pages.call(history.listing)) == before
 
 
 def test_plan_with_unnamed_months_asks_for_them(pages: Pages) -> None:
@@ -223,22 +217,22 @@ def test_large_file_preview_sums_up_by_kpi_and_shows_changes_first(pages: Pages)
     assert at.button(key="upload.confirm")
 
 
-def test_every_row_of_the_preview_is_in_the_download(db: duckdb.DuckDBPyConnection) -> None:
-    parsed = read_bytes(large_return(6, 250), "big.xlsx", catalogue=catalogue(db), default_la="999")
-    names = upload_preview.kpi_names(parsed, catalogue(db))
-    everything = upload_preview.every_row(changes(db, parsed, limit=None), names)
+def test_every_row_of_the_preview_is_in_the_download(store: Store) -> None:
+    parsed = read_bytes(large_return(6, 250), "big.xlsx", catalogue=catalogue(store), default_la="999")
+    names = upload_preview.kpi_names(parsed, catalogue(store))
+    everything = upload_preview.every_row(changes(store, parsed, limit=None), names)
     assert len(everything) == 1500 and set(everything["Kind"]) == {"KPI value"}
     assert everything["KPI"].iloc[0] == "Bench KPI 0000"
-    assert len(upload_preview.every_row(changes(db, parsed), names)) == 1000
+    assert len(upload_preview.every_row(changes(store, parsed), names)) == 1000
 
 
-def test_the_check_chart_and_the_preview_agree_on_what_changed(db: duckdb.DuckDBPyConnection) -> None:
+def test_the_check_chart_and_the_preview_agree_on_what_changed(store: Store) -> None:
     """A new target alone changes a month in the preview, so the chart marks it changed too."""
     rows = [("RETURN_INTERVIEWS", "2016-10", 37), ("RETURN_INTERVIEWS", "2016-11", 78),
             ("RETURN_INTERVIEWS", "2016-12", 80)]  # fmt: skip
-    parsed = read_bytes(long_kpi(rows, target=95), "target.xlsx", catalogue=catalogue(db), default_la="394")
-    preview = changes(db, parsed).observations
-    chart = compared(kpi_series(db, "RETURN_INTERVIEWS", "394"),
+    parsed = read_bytes(long_kpi(rows, target=95), "target.xlsx", catalogue=catalogue(store), default_la="394")
+    preview = changes(store, parsed).observations
+    chart = compared(kpi_series(store, "RETURN_INTERVIEWS", "394"),
                      upload_preview.incoming_series(parsed, "RETURN_INTERVIEWS", "394"))  # fmt: skip
     assert preview.sort_values("period")["change"].tolist() == ["changed", "changed", "new"]
     assert chart["effect"].tolist() == ["changed", "changed", "new"]
@@ -272,7 +266,7 @@ def test_after_storing_the_page_links_to_the_kpis_on_kpi_trends(pages: Pages) ->
 
 
 def test_after_storing_this_councils_figures_the_page_charts_them(pages: Pages) -> None:
-    with_db(pages.db_path, submit_settings, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "test")
+    pages.call(submit_settings, {"council_code": "999", "council_name": "Northmoor (fictional)"}, "test")
     at = upload(upload_page(pages, "uploader"), "big.xlsx", large_return(2, 12))
     at.button(key="upload.confirm").click()
     at.run()
