@@ -58,7 +58,10 @@ def default_targets(folder: Path, lait: bool = True) -> Iterator[list[str]]:
         url = database_url(base, "bench")
         pg = open_store(url)
         try:
-            (fill_seed if lait else _seed_without_lait)(pg)  # type: ignore[operator]
+            if lait:
+                fill_seed(pg)  # type: ignore[arg-type]
+            else:
+                _seed_without_lait(pg)
         finally:
             pg.close()
         fresh_statistics(url)
