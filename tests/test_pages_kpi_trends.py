@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from store import audit, connect
+from store import audit
+from store.backend import open_store
 from store.rebase import rebase_history, rebases
 from tests.helpers import Pages, shown
 
@@ -55,21 +56,26 @@ def pg_demo_template(pg_server: str) -> str:
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
-def demo(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
-    """The fictional council's pages under AppTest, on a private copy of its store on each backend."""
-    import streamlit as st
-
+def demo_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """A private copy of the fictional council's store on each backend: a DuckDB path or a PostgreSQL URL."""
     from tests.conftest import pg_copy
 
-    if request.param == "duckdb":
-        target: str | Path = tmp_path / "demo.duckdb"
-        shutil.copy(request.getfixturevalue("demo_db_file"), target)
-    else:
-        target = pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
-    monkeypatch.setenv("DASHBOARD_DB", str(target))
+    if request.param == "postgresql":
+        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(request.getfixturevalue("demo_db_file"), target)
+    return target
+
+
+@pytest.fixture
+def demo(demo_target: str | Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pages]:
+    """The fictional council's pages under AppTest, on each backend, from empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_target))
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield Pages(target)
+    yield Pages(demo_target)
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -237,12 +243,12 @@ def test_demo_build_never_replaces_another_councils_store(db_path: Path) -> None
         _demo_module().build_demo(db_path, overwrite=True)
 
 
-def test_demo_holds_the_patterns_its_notes_promise(demo_db_file: Path) -> None:
+def test_demo_holds_the_patterns_its_notes_promise(demo_target: str | Path) -> None:
     from charts.spc import analyse_series
     from domain import spc
     from store.plan_queries import kpi_series
 
-    conn = connect(demo_db_file, read_only=True)
+    conn = open_store(demo_target)
     try:
 
         def result(code: str, polarity: str, rebase: pd.DataFrame | None = None) -> spc.Spc:
@@ -265,7 +271,7 @@ def test_demo_holds_the_patterns_its_notes_promise(demo_db_file: Path) -> None:
 # ---------------------------------------------------------------- the board pack and the Overview
 
 
-def test_board_pack_carries_the_spc_summary_in_excel_and_pdf(demo_db_file: Path) -> None:
+def test_board_pack_carries_the_spc_summary_in_excel_and_pdf(demo_target: str | Path) -> None:
     import io
 
     import openpyxl
@@ -275,7 +281,7 @@ def test_board_pack_carries_the_spc_summary_in_excel_and_pdf(demo_db_file: Path)
     from reports.excel import to_xlsx
     from reports.pdf import to_pdf
 
-    conn = connect(demo_db_file, read_only=True)
+    conn = open_store(demo_target)
     try:
         pack = build(conn, date(2026, 9, 1), date(2026, 6, 1))
     finally:
