@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.targets import median_ms  # noqa: E402
 
 CACHED_TARGET_MS = 50
 SPC_TARGET_MS = 100
@@ -50,15 +50,6 @@ def build_store(path: Path, rows: int) -> Path:
     return path
 
 
-def _median_ms(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def spc_alone(db_file: Path, repeat: int) -> dict[str, float]:
     """Uncached SPC work, ms (median): the summary of every KPI (store read + icons), the icons alone,
     and one 250-point KPI's full analysis and chart."""
@@ -72,7 +63,7 @@ def spc_alone(db_file: Path, repeat: int) -> dict[str, float]:
 
     conn = connect(db_file, read_only=True)
     try:
-        summary_ms = _median_ms(lambda: spc_summary(conn, "999"), repeat)
+        summary_ms = median_ms(lambda: spc_summary(conn, "999"), repeat)
         obs = conn.execute(
             "SELECT kpi_code, period, value FROM kpi_observations WHERE la_code = '999' AND value IS NOT NULL "
             "ORDER BY kpi_code, period"
@@ -81,10 +72,10 @@ def spc_alone(db_file: Path, repeat: int) -> dict[str, float]:
             (g["period"].to_numpy(dtype="datetime64[ns]"), g["value"].to_numpy(dtype=np.float64))
             for _, g in obs.groupby("kpi_code")
         ]
-        icons_ms = _median_ms(lambda: [spc.latest_icons(p, v, polarity="higher", target=80) for p, v in groups], repeat)
+        icons_ms = median_ms(lambda: [spc.latest_icons(p, v, polarity="higher", target=80) for p, v in groups], repeat)
         series = kpi_series(conn, BENCH_KPI, "999")
-        one_ms = _median_ms(lambda: analyse_series(series, "higher", 80.0), repeat)
-        chart_ms = _median_ms(lambda: spc_chart(series, name="Bench", unit="%", polarity="higher", target=80), repeat)
+        one_ms = median_ms(lambda: analyse_series(series, "higher", 80.0), repeat)
+        chart_ms = median_ms(lambda: spc_chart(series, name="Bench", unit="%", polarity="higher", target=80), repeat)
     finally:
         conn.close()
     return {
@@ -121,7 +112,7 @@ def page_reruns(db_file: Path, repeat: int) -> dict[str, tuple[float, float]]:
         start = time.perf_counter()
         at.run()
         uncached = (time.perf_counter() - start) * 1000
-        cached = _median_ms(at.run, repeat)
+        cached = median_ms(at.run, repeat)
         if at.exception:
             raise RuntimeError(f"{name}: {at.exception[0].value}")
         results[name] = (uncached, cached)

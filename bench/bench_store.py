@@ -11,7 +11,7 @@
 
     .venv/bin/python bench/bench_store.py [--rows 100000] [--seconds 60] [--db PATH_OR_URL ...]
 
-Without --db it makes a seed DuckDB file and starts a throwaway PostgreSQL (tests/postgres.py).
+Without --db it makes a seed DuckDB file and a throwaway PostgreSQL filled alike (bench/targets.py).
 """
 
 from __future__ import annotations
@@ -21,10 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -32,45 +29,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
-import psycopg  # noqa: E402
 
-from cli.seed import build_default, store_workbooks  # noqa: E402
+from bench.targets import add_db_option, backend, median_ms, stores_line, targets  # noqa: E402
 from loaders.ingest import read_bytes  # noqa: E402
-from loaders.seed import INITIAL_MONTH, SEED_COUNCIL, SEED_FILES, SEED_NOTE, SEED_USER  # noqa: E402
 from store import history  # noqa: E402
-from store.backend import describe, is_url, open_store  # noqa: E402
+from store.backend import is_url, open_store  # noqa: E402
 from store.live import read_copy_path  # noqa: E402
 from store.queries import catalogue, fetch_df, headline  # noqa: E402
 from store.writes import changes, submit  # noqa: E402
 from tests.data.good.make_fictional import workbook  # noqa: E402
 from tests.helpers import large_kpi_return  # noqa: E402
-from tests.postgres import database_url, server  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def timed(run: Callable[[], object], repeat: int = 5) -> float:
-    """Median milliseconds of `repeat` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-@contextmanager
-def default_targets(folder: Path) -> Iterator[list[str]]:
-    """A seed DuckDB file and a seed PostgreSQL database (plan, KPIs and settings; no LAIT)."""
-    duck = build_default(folder / "bench.duckdb")
-    with server() as base:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute("CREATE DATABASE bench")
-        url = database_url(base, "bench")
-        pg = open_store(url)
-        store_workbooks(pg, SEED_COUNCIL, SEED_FILES, SEED_USER, SEED_NOTE, {"Initial": INITIAL_MONTH})
-        pg.close()
-        yield [str(duck), url]
 
 
 def bulk(targets: list[str], rows: int) -> None:
@@ -82,7 +52,7 @@ def bulk(targets: list[str], rows: int) -> None:
         store = open_store(target)
         try:
             parsed_here = read_bytes(data, "bench.xlsx", catalogue=catalogue(store), default_la="999")
-            check = timed(lambda s=store, p=parsed_here: changes(s, p), repeat=3)
+            check = median_ms(lambda s=store, p=parsed_here: changes(s, p), repeat=3)
             start = time.perf_counter()
             outcome = submit(store, parsed_here, data, "bench")
             stored = (time.perf_counter() - start) * 1000
@@ -92,10 +62,6 @@ def bulk(targets: list[str], rows: int) -> None:
         finally:
             store.close()
     del parsed
-
-
-def backend(target: str) -> str:
-    return "PostgreSQL" if is_url(target) else "DuckDB"
 
 
 def reads(targets: list[str]) -> None:
@@ -109,7 +75,7 @@ def reads(targets: list[str]) -> None:
                 "KPI status": lambda s=store: __import__("store.plan_queries").plan_queries.kpi_status(s, "394"),
                 "submissions": lambda s=store: history.listing(s),
             }
-            figures = "   ".join(f"{name} {timed(run):6.1f} ms" for name, run in parts.items())
+            figures = "   ".join(f"{name} {median_ms(run):6.1f} ms" for name, run in parts.items())
             print(f"   {backend(target):10} {figures}")
         finally:
             store.close()
@@ -131,14 +97,15 @@ print("done", flush=True)
 def designs(duck: str) -> None:
     path = Path(duck)
     print("\n3. Live store on the DuckDB file")
-    per_op = timed(lambda: duckdb.connect(str(path)).execute("SELECT max(event_id) FROM submission_event").fetchone())
+    latest = "SELECT max(event_id) FROM submission_event"
+    per_op = median_ms(lambda: duckdb.connect(str(path)).execute(latest).fetchone())
     store = open_store(path)
-    copy_read = timed(lambda: fetch_df(store, "SELECT max(event_id) FROM submission_event"))
+    copy_read = median_ms(lambda: fetch_df(store, latest))
     print(f"   a connection per operation: {per_op:.1f} ms per read (opening the file)")
     print(f"   the published read copy:    {copy_read:.2f} ms per read (one stat, an open connection)")
     size = path.stat().st_size / 1e6
     conn = duckdb.connect(str(path))
-    publish = timed(lambda: __import__("store.live").live.publish(conn, path), repeat=3)
+    publish = median_ms(lambda: __import__("store.live").live.publish(conn, path), repeat=3)
     conn.close()
     print(f"   publishing a copy of the {size:.0f} MB file after a write: {publish:.0f} ms")
 
@@ -245,18 +212,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--db", action="append", help="a store to use (repeat); default: fresh ones of each")
+    add_db_option(parser)
     args = parser.parse_args()
-    with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        targets = args.db or stack.enter_context(default_targets(folder))
-        print("Stores: " + "; ".join(f"{backend(t)} {describe(t)}" for t in targets))
-        bulk(targets, args.rows)
-        reads(targets)
-        for target in targets:
+    with targets(args.db) as stores:  # both with the whole LAIT extract, as the default store holds
+        print(stores_line(stores))
+        bulk(stores, args.rows)
+        reads(stores)
+        for target in stores:
             if not is_url(target):
                 designs(target)
-        load(targets, args.seconds)
+        load(stores, args.seconds)
 
 
 if __name__ == "__main__":
