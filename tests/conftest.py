@@ -100,8 +100,10 @@ def pg_server() -> Iterator[str]:
 _PG_DATABASES = iter(range(1, 1_000_000))
 
 
-def pg_copy(base: str, template: str) -> str:
-    """The URL of a fresh database on the server of `base`, copied from the database `template`."""
+def pg_copy(base: str, template: str, request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh database on the server of `base`, copied from the database `template`, for
+    the test of `request`. Dropped after it (WITH FORCE: connections the app's cleared caches still
+    hold are ended), so a run neither fills the disk with copies nor runs out of connections."""
     import psycopg
 
     from tests.postgres import database_url
@@ -109,13 +111,19 @@ def pg_copy(base: str, template: str) -> str:
     name = f"test_{next(_PG_DATABASES)}"
     with psycopg.connect(base, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+
+    def drop() -> None:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    request.addfinalizer(drop)
     return database_url(base, name)
 
 
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> str:
     """The URL of a fresh database for one test, copied from the seed template."""
-    return pg_copy(request.getfixturevalue("pg_server"), "seed_template")
+    return pg_copy(request.getfixturevalue("pg_server"), "seed_template", request)
 
 
 @pytest.fixture(params=["duckdb", "postgresql"])
@@ -170,9 +178,9 @@ def pg_lait_template(pg_server: str) -> str:
 
 
 @pytest.fixture
-def lait_pg_url(pg_server: str, pg_lait_template: str) -> str:
+def lait_pg_url(pg_server: str, pg_lait_template: str, request: pytest.FixtureRequest) -> str:
     """A fresh PostgreSQL database for one test holding what the DuckDB seed file holds, LAIT included."""
-    return pg_copy(pg_server, pg_lait_template)
+    return pg_copy(pg_server, pg_lait_template, request)
 
 
 @pytest.fixture(scope="session")
@@ -215,7 +223,7 @@ def lait_pages(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def empty_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     """A store with its schema and nothing in it, on each backend."""
     if request.param == "postgresql":
-        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_empty_template"))
+        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_empty_template"), request)
     path = tmp_path / "empty.duckdb"
     connect(path).close()
     return path

@@ -61,7 +61,7 @@ def demo_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     from tests.conftest import pg_copy
 
     if request.param == "postgresql":
-        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"))
+        return pg_copy(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_demo_template"), request)
     target = tmp_path / "demo.duckdb"
     shutil.copy(request.getfixturevalue("demo_db_file"), target)
     return target
