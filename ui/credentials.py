@@ -90,7 +90,7 @@ def _setup_code() -> _SetupCode:
         "\n" + "=" * 72 + "\nImprovement Board: no accounts exist yet.\n"
         f"One-time setup code for the first admin: {code}\n"
         "Open the dashboard, choose Sign in, and enter this code to create the first admin.\n"
-        "(Or stop the dashboard and run: python -m store users add NAME --role admin)\n" + "=" * 72,
+        "(Or, in the checkout, while the dashboard runs: .venv/bin/board users add NAME --role admin)\n" + "=" * 72,
         file=sys.stderr,
         flush=True,
     )

@@ -40,8 +40,8 @@ elif auth.oidc_configured():
 elif accounts.count(connection()) == 0:
     st.info(
         "No accounts exist yet. Create the first admin with the one-time setup code the server "
-        "printed in its console (log) when it started. Or stop the dashboard and run "
-        "`python -m store users add NAME --role admin`."
+        "printed in its console (log) when it started, or run "
+        "`.venv/bin/board users add NAME --role admin` in the checkout (the dashboard may keep running)."
     )
     with st.form("auth.setup_form"):
         st.text_input("One-time setup code", key="auth.setup_code", max_chars=40)
