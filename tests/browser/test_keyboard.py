@@ -105,6 +105,8 @@ def test_every_page_is_reached_from_the_menu_with_the_keyboard(dashboard: str, p
 def test_each_kind_of_control_works_with_the_keyboard(dashboard: str, page: Any) -> None:
     page.goto(dashboard)
     wait_for_app(page)
+    # Tab only once the control is on the page: under load the first run can still be drawing it.
+    expect(page.get_by_role("combobox", name="Compare")).to_be_visible(timeout=60_000)
     # A select box: the arrow key opens its list, typing filters it, Enter chooses.
     tab_to(page, "Compare", role="combobox")
     page.keyboard.press("ArrowDown")
