@@ -75,6 +75,18 @@ def _is_pg(conn: object) -> bool:
     return getattr(conn, "dialect", "duckdb") == "postgresql"
 
 
+def new_backup_folder(folder: str | Path) -> tuple[Path, dict[str, Any]]:
+    """A new private folder `backup-<UTC stamp>` under `folder`, with its `tables` and `originals`
+    folders, and the manifest to fill: the same layout whichever backend is backed up."""
+    private_files()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = Path(folder) / f"backup-{stamp}"
+    target.mkdir(parents=True, exist_ok=False, mode=0o700)
+    (target / "tables").mkdir()
+    (target / "originals").mkdir()
+    return target, {"format": FORMAT, "created_at_utc": stamp, "tables": {}, "sequences": {}}
+
+
 def backup(conn: Any, folder: str | Path, by: str = "backup", role: str = "") -> Path:
     """Write a consistent backup of the whole database (a DuckDB connection or a PgStore) into a new
     folder under `folder`."""
@@ -82,13 +94,7 @@ def backup(conn: Any, folder: str | Path, by: str = "backup", role: str = "") ->
         from store import backup_pg
 
         return backup_pg.backup(conn, folder, by, role)
-    private_files()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = Path(folder) / f"backup-{stamp}"
-    target.mkdir(parents=True, exist_ok=False, mode=0o700)
-    (target / "tables").mkdir()
-    (target / "originals").mkdir()
-    manifest: dict[str, Any] = {"format": FORMAT, "created_at_utc": stamp, "tables": {}, "sequences": {}}
+    target, manifest = new_backup_folder(folder)
     with transaction(conn) as tx:  # one snapshot of every table
         tx.keep = False
         cur = tx.cursor

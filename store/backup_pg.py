@@ -17,7 +17,6 @@ So a council moves from the pilot file to a server, or back, with `board backup`
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store import audit
-from store.backup import FORMAT, BackupError, _sha256, check, write_original
-from store.db import private_files
+from store.backup import BackupError, _sha256, check, new_backup_folder, write_original
 from store.pg import PgCursor, PgStore, _ident
 
 # Tables the schema files (re)write on the target; they describe the target, not the data.
@@ -66,13 +64,7 @@ def _arrow_table(cur: PgCursor) -> pa.Table:
 
 def backup(store: PgStore, folder: str | Path, by: str = "backup", role: str = "") -> Path:
     """Write a consistent backup of the PostgreSQL store into a new folder under `folder`."""
-    private_files()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = Path(folder) / f"backup-{stamp}"
-    target.mkdir(parents=True, exist_ok=False, mode=0o700)
-    (target / "tables").mkdir()
-    (target / "originals").mkdir()
-    manifest: dict[str, Any] = {"format": FORMAT, "created_at_utc": stamp, "tables": {}, "sequences": {}}
+    target, manifest = new_backup_folder(folder)
     originals: list[dict[str, str]] = []
     with store.cursor() as cur:
         cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -23,6 +23,18 @@ ACTOR = history.Actor("ann", "uploader")
 VIEWS = ("submissions", "settings", "actions", "rag_history", "kpis", "kpi_observations", "accounts")
 
 
+def fill_history(conn: duckdb.DuckDBPyConnection) -> bytes:
+    """A history worth backing up: an account, two uploads (fictional figures), the last rolled back.
+    Returns the second upload's file, to find among the backup's originals."""
+    accounts.add(conn, "ann", "uploader", "correct horse battery", by="test")
+    monthly = (GOOD / "fictional_monthly_kpis.xlsx").read_bytes()
+    for data, name in ((workbook(BASELINE), "baseline.xlsx"), (monthly, "monthly.xlsx")):
+        parsed = read_bytes(data, name, catalogue=catalogue(conn), default_la="999")
+        history.store_upload(conn, parsed, data, ACTOR)
+    history.rollback(conn, int(history.listing(conn)["submission_id"].max()), history.Actor("root", "admin"))
+    return monthly
+
+
 def snapshot(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
     """Every analyst view's rows, sorted: what a user of the restored database would see."""
     return {view: sorted(map(tuple, conn.execute(f"SELECT * FROM {view}").fetchall()), key=repr) for view in VIEWS}
@@ -30,12 +42,7 @@ def snapshot(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ..
 
 def test_restore_drill(db_path: Path, tmp_path: Path) -> None:
     conn = connect(db_path)
-    accounts.add(conn, "ann", "uploader", "correct horse battery", by="test")
-    monthly = (GOOD / "fictional_monthly_kpis.xlsx").read_bytes()
-    for data, name in ((workbook(BASELINE), "baseline.xlsx"), (monthly, "monthly.xlsx")):
-        parsed = read_bytes(data, name, catalogue=catalogue(conn), default_la="999")
-        history.store_upload(conn, parsed, data, ACTOR)
-    history.rollback(conn, int(history.listing(conn)["submission_id"].max()), history.Actor("root", "admin"))
+    monthly = fill_history(conn)
     before = snapshot(conn)
     folder = backup.backup(conn, tmp_path / "backups", by="test")
     conn.close()

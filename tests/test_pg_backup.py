@@ -17,8 +17,9 @@ from loaders.ingest import read_bytes
 from store import accounts, backup, connect, history
 from store.backend import open_store
 from store.queries import catalogue
-from tests.data.good.make_fictional import BASELINE, workbook
+from tests.data.good.make_fictional import workbook
 from tests.postgres import database_url
+from tests.test_backup import fill_history
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 ACTOR = history.Actor("ann", "uploader")
@@ -61,12 +62,7 @@ def without_restore_entry(seen: dict[str, Any]) -> dict[str, Any]:
 
 def test_duckdb_to_postgresql_and_back(db_path: Path, empty_pg: str, pg_server: str, tmp_path: Path) -> None:
     conn = connect(db_path)
-    accounts.add(conn, "ann", "uploader", "correct horse battery", by="test")
-    monthly = (GOOD / "fictional_monthly_kpis.xlsx").read_bytes()
-    for data, name in ((workbook(BASELINE), "baseline.xlsx"), (monthly, "monthly.xlsx")):
-        parsed = read_bytes(data, name, catalogue=catalogue(conn), default_la="999")
-        history.store_upload(conn, parsed, data, ACTOR)
-    history.rollback(conn, int(history.listing(conn)["submission_id"].max()), history.Actor("root", "admin"))
+    monthly = fill_history(conn)
     pilot = snapshot(conn)
     assert pilot["benchmark_values"][0] > 0  # the seed's LAIT extract comes across too
     folder = backup.backup(conn, tmp_path / "from-duckdb", by="test")
