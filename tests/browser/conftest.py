@@ -202,6 +202,16 @@ def go(page: object, title: str) -> None:
     expect(page).to_have_title(re.compile(f"^{re.escape(title)} - "))  # type: ignore[arg-type]
 
 
+def store_file(page: object, path: Path) -> None:
+    """On the Upload page: pick `path`, wait for its preview, confirm, and see it stored."""
+    with rerun(page):
+        page.locator("input[type='file']").set_input_files(str(path))  # type: ignore[attr-defined]
+    expect(page.get_by_text("What this file would change")).to_be_visible()  # type: ignore[attr-defined]
+    with rerun(page):
+        page.get_by_role("button", name="Confirm and store this file").click()  # type: ignore[attr-defined]
+    expect(page.get_by_text("Every page now shows the new data.")).to_be_visible()  # type: ignore[attr-defined]
+
+
 def sign_in(page: object, name: str, password: str) -> None:
     """Sign in with a local account through the Sign in page, as a person would."""
     go(page, "Sign in")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go, rerun, screenshot, wait_for_app
+from tests.browser.conftest import go, screenshot, store_file, wait_for_app
 from tests.browser.test_upload_journey import MONTHLY, fictional_database
 from tests.oidc.fixture import TENANT, Provider, free_port, provider
 
@@ -94,12 +94,7 @@ def test_uploader_group_signs_in_and_uploads(site: tuple[str, Provider, Path], p
     sign_in_at_provider(page, url, "uploader")
     expect(page.get_by_text("Signed in as Fictional uploader (uploader)")).to_be_visible()
     go(page, "Upload")
-    with rerun(page):
-        page.locator("input[type='file']").set_input_files(str(MONTHLY))
-    expect(page.get_by_text("What this file would change")).to_be_visible()
-    with rerun(page):
-        page.get_by_role("button", name="Confirm and store this file").click()
-    expect(page.get_by_text("Every page now shows the new data.")).to_be_visible()
+    store_file(page, MONTHLY)
     screenshot(page, "oidc-uploader-stored")
     assert page.get_by_role("navigation", name="Pages").get_by_role("link", name="Users").count() == 0
     refused(page, url, "users", "Users")

@@ -16,7 +16,7 @@ from store import accounts, history
 from store.backend import open_store
 from store.queries import catalogue
 from store.writes import submit_settings
-from tests.browser.conftest import go, rerun, screenshot, sign_in, start_dashboard, wait_for_app
+from tests.browser.conftest import go, rerun, screenshot, sign_in, start_dashboard, store_file, wait_for_app
 from tests.browser.test_upload_journey import MONTHLY, PASSWORDS, chart_values
 from tests.data.good.make_fictional import BASELINE, workbook
 from tests.postgres import database_url
@@ -73,12 +73,7 @@ def test_upload_on_one_server_roll_back_on_the_other(two_dashboards: tuple[str, 
         # Server one: the uploader stores March.
         sign_in(page, "uma", PASSWORDS["uma"])
         go(page, "Upload")
-        with rerun(page):
-            page.locator("input[type='file']").set_input_files(str(MONTHLY))
-        expect(page.get_by_text("What this file would change")).to_be_visible()
-        with rerun(page):
-            page.get_by_role("button", name="Confirm and store this file").click()
-        expect(page.get_by_text("Every page now shows the new data.")).to_be_visible()
+        store_file(page, MONTHLY)
         stored = page.get_by_text("Stored as submission").first.inner_text()
         submission = int(stored.split("Stored as submission ")[1].split(".")[0])
 
