@@ -27,7 +27,7 @@ from loaders.lait import (
 )
 from loaders.problems import Problem
 from store import lait_fingerprint as fingerprint
-from store.pg import PgCursor, PgStore
+from store.pg import PgCursor
 from store.submission import (
     WAIT_SECONDS,
     Actor,
@@ -38,6 +38,7 @@ from store.submission import (
     Written,
     begin,
     keep_original,
+    refresh_statistics,
     write,
 )
 from store.writes import Outcome
@@ -223,8 +224,8 @@ def submit_lait(
     outcome = _run(conn, {}, body, actor, "lait_load", wait)
     if compared_rows:
         _remember(conn, compared_rows[0], incoming, wait)
-    if outcome.status == "stored" and isinstance(conn, PgStore):
-        conn.analyze(*_SNAPSHOT_TABLES)  # fresh statistics, or the benchmark views' plans stay those of no data
+    if outcome.status == "stored":  # fresh statistics, or the benchmark views' plans stay those of no data
+        refresh_statistics(conn, data.value_table.num_rows, *_SNAPSHOT_TABLES)
     return outcome
 
 
